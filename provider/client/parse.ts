@@ -1,0 +1,64 @@
+/**
+ * Checks answers against the documented shapes. An answer the provider cannot trust (a user
+ * without `api_enabled`, `api_enabled` as a string) is an error, never a guess: deciding access
+ * from a misread field is worse than failing.
+ */
+import { VultrInvalidResponseError } from "./errors";
+import type { UsersPage, VultrUser } from "./types";
+
+function fail(context: string, problem: string): never {
+  throw new VultrInvalidResponseError(`${context}: Vultr's answer ${problem}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function parseJson(text: string, context: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const start = text.slice(0, 80).replace(/\s+/g, " ");
+    return fail(context, `is not JSON (it starts with ${JSON.stringify(start)})`);
+  }
+}
+
+export function parseUser(value: unknown, context: string): VultrUser {
+  if (!isRecord(value)) return fail(context, "has no user object");
+  const { id, email, name, api_enabled: apiEnabled, acls } = value;
+  if (typeof id !== "string" || id === "") return fail(context, "has a user without an id");
+  if (typeof apiEnabled !== "boolean") {
+    return fail(
+      context,
+      `has user ${id} with api_enabled ${apiEnabled === undefined ? "missing" : `as ${typeof apiEnabled} ${JSON.stringify(apiEnabled)}`}, not a boolean`,
+    );
+  }
+  if (typeof email !== "string") return fail(context, `has user ${id} without an email`);
+  if (acls !== undefined && (!Array.isArray(acls) || !acls.every((a) => typeof a === "string"))) {
+    return fail(context, `has user ${id} whose acls are not a list of strings`);
+  }
+  return {
+    id,
+    email,
+    name: typeof name === "string" ? name : "",
+    apiEnabled,
+    acls: acls ?? [],
+  };
+}
+
+export function parseUserEnvelope(value: unknown, context: string): VultrUser {
+  if (!isRecord(value)) return fail(context, "is not an object");
+  return parseUser(value.user, context);
+}
+
+export function parseUsersPage(value: unknown, perPage: number, context: string): UsersPage {
+  if (!isRecord(value) || !Array.isArray(value.users)) return fail(context, "has no users list");
+  if (value.users.length > perPage) {
+    return fail(context, `holds ${value.users.length} users on a page of at most ${perPage}`);
+  }
+  const meta = isRecord(value.meta) ? value.meta : {};
+  const links = isRecord(meta.links) ? meta.links : {};
+  const total = typeof meta.total === "number" ? meta.total : value.users.length;
+  const next = typeof links.next === "string" && links.next !== "" ? links.next : undefined;
+  return { users: value.users.map((u) => parseUser(u, context)), total, nextCursor: next };
+}

@@ -1,0 +1,64 @@
+/**
+ * When to retry and how long to wait. Pure: the random source and the clock are parameters.
+ */
+
+/** Statuses that say "try again": rate limiting and gateway trouble. Other 4xx fail at once. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+export function isRetryableStatus(status: number): boolean {
+  return RETRYABLE_STATUSES.has(status);
+}
+
+export interface BackoffOptions {
+  /** First backoff ceiling, doubled at every attempt. @default 500 */
+  retryBaseMs: number;
+  /** The largest backoff ceiling. @default 8000 */
+  retryMaxMs: number;
+}
+
+/**
+ * Capped exponential backoff with full jitter: a uniform wait in [0, min(max, base · 2^(n-1))]
+ * for retry number n (1-based). Full jitter spreads the retries of many parallel requests, so a
+ * 429 burst does not come back as a synchronized second burst.
+ */
+export function backoffDelayMs(
+  retry: number,
+  options: BackoffOptions,
+  random: () => number,
+): number {
+  const ceiling = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * `Retry-After` in milliseconds, or undefined when absent or unreadable. Vultr documents no
+ * such header; honour it when some layer sends one.
+ */
+export function parseRetryAfterMs(
+  header: string | null | undefined,
+  now: number,
+): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const text = header.trim();
+  if (text === "") return undefined;
+  // delta-seconds: a non-negative integer (RFC 9110 §10.2.3); fractions are tolerated.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // HTTP-date: a date in the past means "now".
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/**
+ * The wait before the next attempt: Retry-After when the server gave one (up to a cap, so a
+ * hostile or confused header cannot park a deployment for an hour), else jittered backoff.
+ */
+export function nextDelayMs(
+  retry: number,
+  retryAfterMs: number | undefined,
+  options: BackoffOptions & { retryAfterCapMs: number },
+  random: () => number,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, options.retryAfterCapMs);
+  return backoffDelayMs(retry, options, random);
+}

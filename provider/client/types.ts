@@ -1,0 +1,44 @@
+/** A Vultr user as the API shows it (never with a password or key). */
+export interface VultrUser {
+  id: string;
+  email: string;
+  name: string;
+  apiEnabled: boolean;
+  acls: string[];
+}
+
+export interface UsersPage {
+  users: VultrUser[];
+  /** `meta.total`: the size of the whole list. */
+  total: number;
+  /** The opaque cursor of the next page, or undefined on the last page. */
+  nextCursor: string | undefined;
+}
+
+export interface ClientSettings {
+  apiKey: string;
+  /** API base URL. @default "https://api.vultr.com/v2" */
+  endpoint: string;
+  /** Timeout of one attempt, headers and body. @default 30000 */
+  timeoutMs: number;
+  /** Retries after the first attempt for retryable failures. @default 4 (5 attempts) */
+  maxRetries: number;
+  /** A request with its retries gives up after this long. @default 45000 */
+  deadlineMs: number;
+  /** First backoff ceiling. @default 500 */
+  retryBaseMs: number;
+  /** Largest backoff ceiling. @default 8000 */
+  retryMaxMs: number;
+  /** Longest `Retry-After` honoured. @default 20000 */
+  retryAfterCapMs: number;
+}
+
+export const CLIENT_DEFAULTS = {
+  endpoint: "https://api.vultr.com/v2",
+  timeoutMs: 30_000,
+  maxRetries: 4,
+  deadlineMs: 45_000,
+  retryBaseMs: 500,
+  retryMaxMs: 8_000,
+  retryAfterCapMs: 20_000,
+} satisfies Omit<ClientSettings, "apiKey">;

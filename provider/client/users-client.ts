@@ -1,0 +1,232 @@
+import { adviceFor } from "./advice";
+import { normalizeEndpoint } from "./endpoint";
+import {
+  isVultrInvalidResponseError,
+  isVultrNetworkError,
+  isVultrTimeoutError,
+  VultrApiError,
+  VultrError,
+  VultrUsageError,
+} from "./errors";
+import { Pacer } from "./pacer";
+import { parseJson, parseUserEnvelope, parseUsersPage } from "./parse";
+import { isRetryableStatus, nextDelayMs, parseRetryAfterMs } from "./retry-policy";
+import { send, type RawResponse } from "./transport";
+import type { ClientSettings, UsersPage, VultrUser } from "./types";
+import { isVultrUserId, quoteForMessage } from "../user-id";
+
+/** Vultr's largest page: fewest requests to read a whole account. */
+export const MAX_PER_PAGE = 500;
+
+export interface ClientHooks {
+  /** The process-wide pacer; every attempt (retries too) takes a slot. */
+  pacer: Pacer;
+  random?: () => number;
+  /** Called before each retry, e.g. to log; never given the key. */
+  onRetry?: (info: { label: string; retry: number; delayMs: number; reason: string }) => void;
+}
+
+interface Call {
+  method: "GET" | "PATCH";
+  path: string;
+  body?: unknown;
+  /** What the call does, for messages: "reading Vultr user 3f2c…". */
+  label: string;
+  userId?: string;
+}
+
+function vultrText(response: RawResponse): string {
+  try {
+    const body = JSON.parse(response.text) as unknown;
+    if (typeof body === "object" && body !== null && "error" in body) {
+      const text = body.error;
+      if (typeof text === "string" && text !== "") return text;
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through to the raw start of the body.
+  }
+  const raw = response.text.trim().replace(/\s+/g, " ").slice(0, 120);
+  return raw === "" ? response.statusText || "no error text" : raw;
+}
+
+function transientReason(error: unknown): string | undefined {
+  if (isVultrTimeoutError(error)) return "timeout";
+  if (isVultrNetworkError(error)) return "network error";
+  // A 200 with HTML or a cut-off body is a glitch between us and Vultr; GET and the boolean
+  // PATCH are idempotent, so asking again is safe.
+  if (isVultrInvalidResponseError(error)) return "invalid answer";
+  return undefined;
+}
+
+/**
+ * A typed client for the Vultr users endpoints. Paces every attempt, retries what may be
+ * retried, and turns every failure into a VultrError whose message names the user, the status,
+ * Vultr's text and what to do.
+ */
+export class VultrUsersClient {
+  readonly endpoint: string;
+  readonly #settings: ClientSettings;
+  readonly #hooks: ClientHooks;
+
+  constructor(settings: ClientSettings, hooks: ClientHooks) {
+    if (settings.apiKey.trim() === "") {
+      throw new VultrUsageError("The Vultr API key is empty");
+    }
+    this.endpoint = normalizeEndpoint(settings.endpoint);
+    this.#settings = settings;
+    this.#hooks = hooks;
+  }
+
+  /** GET /users/{id}. A missing user is a VultrApiError with status 404. */
+  async getUser(userId: string): Promise<VultrUser> {
+    const path = `/users/${this.#encodeUserId(userId)}`;
+    const label = `Reading Vultr user ${userId}`;
+    return parseUserEnvelope(await this.#call({ method: "GET", path, label, userId }), label);
+  }
+
+  /** GET /users/{id}, with a missing user as undefined. */
+  async findUser(userId: string): Promise<VultrUser | undefined> {
+    try {
+      return await this.getUser(userId);
+    } catch (error) {
+      if (error instanceof VultrError && (error as Partial<VultrApiError>).status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** GET /users?per_page=&cursor= : one page of the account's users. */
+  async listUsersPage(options: { perPage?: number; cursor?: string } = {}): Promise<UsersPage> {
+    const perPage = Math.min(
+      MAX_PER_PAGE,
+      Math.max(1, Math.floor(options.perPage ?? MAX_PER_PAGE)),
+    );
+    const query = new URLSearchParams({ per_page: String(perPage) });
+    if (options.cursor !== undefined) query.set("cursor", options.cursor);
+    const label = "Listing Vultr users";
+    const body = await this.#call({ method: "GET", path: `/users?${query.toString()}`, label });
+    return parseUsersPage(body, perPage, label);
+  }
+
+  /** Every user of the account, following the opaque cursors page by page. */
+  async listAllUsers(perPage = MAX_PER_PAGE): Promise<VultrUser[]> {
+    const users: VultrUser[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await this.listUsersPage({
+        perPage,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      users.push(...page.users);
+      pages += 1;
+      if (page.nextCursor === undefined) return users;
+      // A cursor seen before, or more pages than the total allows, would loop forever.
+      const pageLimit = Math.ceil(page.total / Math.max(1, perPage)) + 1;
+      if (seenCursors.has(page.nextCursor) || pages > pageLimit) {
+        throw new VultrError(
+          `Listing Vultr users: the list's cursors loop (page ${pages} of about ${pageLimit}); ` +
+            "Vultr's paging is inconsistent, try again later",
+        );
+      }
+      seenCursors.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+  }
+
+  /**
+   * PATCH /users/{id} with only `api_enabled`, sent as a JSON boolean: `false` must reach the
+   * wire (the official Node client drops falsy values and cannot disable access).
+   * Vultr answers 204 with an empty body.
+   */
+  async setApiEnabled(userId: string, apiEnabled: boolean): Promise<void> {
+    if (typeof apiEnabled !== "boolean") {
+      throw new VultrUsageError(
+        `api_enabled must be a boolean, got ${quoteForMessage(apiEnabled)}`,
+      );
+    }
+    const path = `/users/${this.#encodeUserId(userId)}`;
+    const label = `Setting api_enabled=${apiEnabled} on Vultr user ${userId}`;
+    await this.#call({ method: "PATCH", path, body: { api_enabled: apiEnabled }, label, userId });
+  }
+
+  #encodeUserId(userId: string): string {
+    if (typeof userId !== "string" || !isVultrUserId(userId)) {
+      throw new VultrUsageError(
+        `${quoteForMessage(userId)} is not a Vultr user id (a UUID, or 13 hex digits on older accounts); nothing was sent`,
+      );
+    }
+    return encodeURIComponent(userId);
+  }
+
+  /** Sends with pacing and retries; resolves to the parsed JSON body (undefined for PATCH's 204). */
+  async #call(call: Call): Promise<unknown> {
+    const settings = this.#settings;
+    const random = this.#hooks.random ?? Math.random;
+    let deadline: number | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      await this.#hooks.pacer.acquire();
+      const now = Date.now();
+      deadline ??= now + settings.deadlineMs;
+      const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, deadline - now));
+      let retryReason: string;
+      let retryAfterMs: number | undefined;
+      let lastError: VultrError;
+      try {
+        const response = await send(
+          {
+            method: call.method,
+            url: `${this.endpoint}${call.path}`,
+            apiKey: settings.apiKey,
+            body: call.body,
+            timeoutMs,
+          },
+          call.label,
+        );
+        if (response.status >= 200 && response.status < 300) {
+          // PATCH answers 204 with no body. A GET whose body is not JSON is retried below.
+          return call.method === "GET" ? parseJson(response.text, call.label) : undefined;
+        }
+        lastError = this.#apiError(call, response, attempt);
+        if (!isRetryableStatus(response.status)) throw lastError;
+        retryReason = `status ${response.status}`;
+        retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), Date.now());
+      } catch (error) {
+        const reason = transientReason(error);
+        if (reason === undefined) throw error;
+        lastError = error as VultrError;
+        retryReason = reason;
+      }
+      const delayMs = nextDelayMs(attempt, retryAfterMs, settings, random);
+      const outOfTime = Date.now() + delayMs >= deadline;
+      if (attempt > settings.maxRetries || outOfTime) {
+        lastError.message += outOfTime
+          ? ` [gave up after ${attempt} attempts within ${settings.deadlineMs} ms]`
+          : ` [gave up after ${attempt} attempts]`;
+        throw lastError;
+      }
+      this.#hooks.onRetry?.({ label: call.label, retry: attempt, delayMs, reason: retryReason });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  #apiError(call: Call, response: RawResponse, attempts: number): VultrApiError {
+    const text = vultrText(response);
+    const method = call.method;
+    const path = call.path.split("?")[0] ?? call.path;
+    return new VultrApiError(
+      {
+        status: response.status,
+        method,
+        path,
+        vultrMessage: text,
+        attempts,
+        ...(call.userId === undefined ? {} : { userId: call.userId }),
+      },
+      `${call.label}: Vultr answered ${response.status} ${JSON.stringify(text)} ` +
+        `(${method} ${path}) — ${adviceFor(response.status, text)}`,
+    );
+  }
+}

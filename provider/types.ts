@@ -1,0 +1,37 @@
+/** What removing the resource does to the user's API access. */
+export type OnDeletePolicy = "restore" | "disable" | "retain";
+
+export const ON_DELETE_POLICIES: readonly OnDeletePolicy[] = ["restore", "disable", "retain"];
+
+/**
+ * Pulumi sends this string in place of a value that is not known yet (during preview, an input
+ * computed from another resource's output).
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The inputs after `check`: validated, defaults applied. Either value may still be UNKNOWN. */
+export interface DeclaredAccess {
+  userId?: string;
+  email?: string;
+  apiEnabled: boolean | typeof UNKNOWN;
+  onDelete: OnDeletePolicy | typeof UNKNOWN;
+  /**
+   * How many UserApiAccess resources the program declared (set by the SDK). Only a hint for
+   * the directory's choice between single reads and reading the whole list; never diffed.
+   */
+  fleetSize?: number;
+}
+
+/** The resource's outputs, as stored in state. `olds` in diff/update/delete are these. */
+export interface AccessOutputs {
+  userId: string;
+  email: string;
+  name: string;
+  /** As applied by the last create/update, or as read by refresh. */
+  apiEnabled: boolean;
+  /** Read-only; Vultr may reorder it, so it is sorted and compared as a set. */
+  acls: string[];
+  /** What the user had when the resource adopted it; `onDelete: "restore"` goes back to it. */
+  initialApiEnabled: boolean;
+  onDelete: OnDeletePolicy;
+}

@@ -1,0 +1,1 @@
+export { UserApiAccess, type UserApiAccessArgs, type OnDeletePolicy } from "./user-api-access";

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "./provider-shim";
+import { claimTarget, countDeclared, declaredCount } from "./targets";
+
+/** What removing the resource does to the user's API access. */
+export type OnDeletePolicy = "restore" | "disable" | "retain";
+
+/** The arguments of a UserApiAccess resource. */
+export interface UserApiAccessArgs {
+  /** The Vultr user id (a UUID). Set this or `email`, or both naming the same user. */
+  userId?: pulumi.Input<string>;
+  /** The user's email address, resolved to the user id through the account's user list. */
+  email?: pulumi.Input<string>;
+  /** Whether the user may use the Vultr API. Required: an access decision is never implicit. */
+  apiEnabled: pulumi.Input<boolean>;
+  /**
+   * What removing the resource does: `"restore"` (default) puts back the value the user had
+   * when the resource adopted it, `"disable"` revokes API access, `"retain"` leaves it as it is.
+   */
+  onDelete?: pulumi.Input<OnDeletePolicy>;
+}
+
+/**
+ * Declares whether an existing Vultr sub-user may use the Vultr API, and keeps it that way:
+ * every `pulumi up` compares the declaration with the live account and repairs drift, and
+ * `pulumi preview` shows who gains or loses API access.
+ *
+ * Creating the resource adopts the user (it never creates or deletes users); removing it
+ * applies `onDelete`. The API key comes from the stack secret `vultr:apiKey` or `VULTR_API_KEY`.
+ *
+ * @example
+ * ```ts
+ * import { UserApiAccess } from "pulumi-vultr-user-access";
+ *
+ * new UserApiAccess("ci-bot", { email: "ci@example.com", apiEnabled: true });
+ * new UserApiAccess("alice", {
+ *   userId: "cb676a46-66fd-4dfb-b839-443f2e6c0b60",
+ *   apiEnabled: false,
+ *   onDelete: "disable",
+ * });
+ * ```
+ */
+export class UserApiAccess extends pulumi.dynamic.Resource {
+  /** The Vultr user id; also the resource id. */
+  declare readonly userId: pulumi.Output<string>;
+  /** The user's email address, as Vultr holds it. */
+  declare readonly email: pulumi.Output<string>;
+  /** The user's display name. */
+  declare readonly name: pulumi.Output<string>;
+  /** The API access as applied by the last update (or as read by refresh). */
+  declare readonly apiEnabled: pulumi.Output<boolean>;
+  /** The user's permissions (read-only), sorted: Vultr may reorder them. */
+  declare readonly acls: pulumi.Output<string[]>;
+  /** The API access the user had when the resource adopted it. */
+  declare readonly initialApiEnabled: pulumi.Output<boolean>;
+  /** The policy applied when the resource is removed. */
+  declare readonly onDelete: pulumi.Output<OnDeletePolicy>;
+
+  constructor(name: string, args: UserApiAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    countDeclared();
+    // Counted once the program's synchronous declarations are done, so the provider knows the
+    // fleet size from the first diff and can choose single reads over listing a large account.
+    const fleetSize = pulumi
+      .all([args.userId, args.email, new Promise<void>((resolve) => setImmediate(resolve))])
+      .apply(([userId, email]) => {
+        claimTarget(name, userId, email);
+        return declaredCount();
+      });
+    super(
+      providerShim,
+      name,
+      {
+        // Seeded so that every output exists; the provider fills them. (apiEnabled is required.)
+        userId: undefined,
+        email: undefined,
+        name: undefined,
+        acls: undefined,
+        initialApiEnabled: undefined,
+        onDelete: undefined,
+        ...args,
+        __fleetSize: fleetSize,
+      },
+      opts,
+      "vultr",
+      "UserApiAccess",
+    );
+  }
+}
