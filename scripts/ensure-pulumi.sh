@@ -2,15 +2,30 @@
 # Finds the pulumi CLI, or builds it from Go modules when it is missing.
 #
 # The official installer downloads a binary from the internet, which these machines cannot reach;
-# the CLI and its Node language host are Go modules, so we build them. The result lives in a cache
-# outside the clone, so fresh clones (CI) reuse it.
+# the CLI and its Node language host are Go modules, so we build them through the Go module proxy.
+# The result lives in a cache outside the clone, so fresh clones (CI) reuse it:
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vultr-user-access/<version>/bin
 #
 # Progress goes to stderr. The last line of stdout is the absolute path of the pulumi executable;
 # pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it.
+#
+# Running it again is cheap: it only checks the cache (and refreshes the copy of
+# pulumi-resource-pulumi-nodejs when the npm package changed).
 set -euo pipefail
 
 # The one place the CLI version is pinned.
 PULUMI_VERSION="3.274.1"
+
+# Where the Node language host comes from. Since mid-2023 it is its own Go module
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3), which has no tags, and the
+# Go module proxy these machines use refuses to serve it. Up to sdk/v3 v3.68.0 it was a package
+# inside github.com/pulumi/pulumi/sdk/v3, which the proxy does serve, so we build it from there.
+# The engine <-> language host gRPC protocol is backwards compatible: the engine falls back for the
+# calls this host does not implement, and the host runs the @pulumi/pulumi that the project has
+# installed (node_modules/@pulumi/pulumi/cmd/run). It is stamped with the CLI version above.
+# Not supported by this older host: the `runtime.options` of Pulumi.yaml, and program-side
+# stack transforms / resource hooks (the project uses neither).
+LANGUAGE_HOST_SDK_VERSION="3.68.0"
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 
@@ -20,32 +35,62 @@ bin_dir="${cache_dir}/bin"
 
 # The engine starts dynamic providers through this small script shipped at the root of the
 # @pulumi/pulumi npm package; it must be executable and next to the CLI (or on PATH).
+# Returns 1 (after a warning) when @pulumi/pulumi is not installed yet.
 install_resource_plugin() {
   local dest="$1/pulumi-resource-pulumi-nodejs"
-  [ -x "$dest" ] && return 0
-  local src
-  src="$(cd "$project_root" && node -p "require('path').join(require('path').dirname(require.resolve('@pulumi/pulumi/package.json')), 'pulumi-resource-pulumi-nodejs')" 2>/dev/null || true)"
+  local src="${project_root}/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  if [ ! -f "$src" ] && command -v node >/dev/null 2>&1; then
+    src="$(cd "$project_root" && node -p "require('path').join(require('path').dirname(require.resolve('@pulumi/pulumi/package.json')), 'pulumi-resource-pulumi-nodejs')" 2>/dev/null || true)"
+  fi
   if [ -z "$src" ] || [ ! -f "$src" ]; then
-    log "cannot find pulumi-resource-pulumi-nodejs in @pulumi/pulumi: run 'npm install' first"
+    if [ -x "$dest" ]; then
+      return 0
+    fi
+    log "warning: @pulumi/pulumi is not installed in ${project_root}, so pulumi-resource-pulumi-nodejs"
+    log "warning: (needed by dynamic providers) is missing; run 'npm install' and then this script again."
     return 1
   fi
-  cp "$src" "$dest"
-  chmod +x "$dest"
+  if [ -x "$dest" ] && cmp -s "$src" "$dest"; then
+    return 0
+  fi
+  cp "$src" "${dest}.tmp.$$"
+  chmod +x "${dest}.tmp.$$"
+  mv -f "${dest}.tmp.$$" "$dest"
+  log "installed ${dest} (from ${src})"
 }
 
-if command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
-  log "using pulumi on PATH: $(command -v pulumi)"
-  command -v pulumi
-  exit 0
-fi
+have_cached_build() {
+  [ -x "${bin_dir}/pulumi" ] && [ -x "${bin_dir}/pulumi-language-nodejs" ]
+}
 
-if [ -x "${bin_dir}/pulumi" ] && [ -x "${bin_dir}/pulumi-language-nodejs" ]; then
-  install_resource_plugin "$bin_dir"
+use_cached_build() {
+  install_resource_plugin "$bin_dir" || true
   log "using cached pulumi ${PULUMI_VERSION}: ${bin_dir}/pulumi"
   echo "${bin_dir}/pulumi"
   exit 0
+}
+
+# 1. An installed Pulumi (official installer, package manager, ...) wins. If what is on PATH is our
+#    own cache (the caller put it there), go through the cache path so the plugin copy stays fresh.
+if command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+  found="$(command -v pulumi)"
+  case "$found" in
+    /*) ;;
+    *) found="$(cd "$(dirname "$found")" && pwd)/$(basename "$found")" ;;
+  esac
+  if [ "$(cd "$(dirname "$found")" && pwd -P)" != "$(cd "$bin_dir" 2>/dev/null && pwd -P || true)" ]; then
+    log "using pulumi on PATH: ${found}"
+    echo "$found"
+    exit 0
+  fi
 fi
 
+# 2. A previous build.
+if have_cached_build; then
+  use_cached_build
+fi
+
+# 3. Build it.
 if ! command -v go >/dev/null 2>&1; then
   for candidate in /usr/local/go/bin/go /usr/lib/go/bin/go; do
     if [ -x "$candidate" ]; then PATH="$(dirname "$candidate"):$PATH"; break; fi
@@ -53,51 +98,67 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 if ! command -v go >/dev/null 2>&1; then
   log "the pulumi CLI is not installed and Go is not available to build it."
-  log "Install Pulumi (https://www.pulumi.com/docs/install/) so that 'pulumi' and"
-  log "'pulumi-language-nodejs' are on PATH, or install Go >= 1.25 and run this script again."
+  log "Install Pulumi (https://www.pulumi.com/docs/install/, e.g. 'curl -fsSL https://get.pulumi.com | sh')"
+  log "so that 'pulumi' and 'pulumi-language-nodejs' are on PATH, or install Go >= 1.26.6"
+  log "(https://go.dev/dl/) and run this script again to build pulumi ${PULUMI_VERSION}."
   exit 1
 fi
 
-log "building pulumi ${PULUMI_VERSION} from Go modules (the first time takes several minutes)"
-work="${cache_dir}/build"
-rm -rf "$work"
-mkdir -p "$work" "$bin_dir"
-cd "$work"
+mkdir -p "$bin_dir"
+# Only one build at a time; whoever waited finds the finished build.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${cache_dir}/.build.lock"
+  flock 9
+  if have_cached_build; then
+    use_cached_build
+  fi
+fi
+
+work="$(mktemp -d "${cache_dir}/build.XXXXXX")"
+cleanup() { rm -rf "$work" "${bin_dir}"/*.tmp.$$; }
+trap cleanup EXIT
+
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export CGO_ENABLED="${CGO_ENABLED:-0}"
+ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
 
-go mod init pulumi-cli-build >&2 2>&1
-cat > tools.go <<'GO'
-//go:build tools
+# build <wrapper module dir> <package@version> <output name>
+# Each binary gets its own throwaway wrapper module: the two need different versions of
+# github.com/pulumi/pulumi/sdk/v3, which one build list cannot hold.
+build() {
+  local dir="$1" pkg_at_version="$2" out="$3" pkg="${2%@*}"
+  mkdir -p "$dir"
+  # (set -e does not apply inside a command followed by ||, hence the &&s.)
+  (
+    cd "$dir" &&
+      go mod init "$(basename "$dir")" >/dev/null 2>&1 &&
+      log "resolving ${pkg_at_version}" &&
+      go get "$pkg_at_version" >&2 &&
+      log "compiling ${out}" &&
+      go build -ldflags "$ldflags" -o "${bin_dir}/${out}.tmp.$$" "$pkg" >&2
+  ) || {
+    log "building ${out} from ${pkg_at_version} failed (see the Go output above)."
+    log "It needs the Go module proxy (GOPROXY=$(go env GOPROXY)) and Go >= 1.26.6 (found $(go env GOVERSION))."
+    exit 1
+  }
+}
 
-package tools
+started=$SECONDS
+log "building pulumi ${PULUMI_VERSION} from Go modules (the first time takes several minutes)"
+build "${work}/pulumi-cli" "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v${PULUMI_VERSION}" pulumi
+build "${work}/pulumi-language-nodejs" \
+  "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v${LANGUAGE_HOST_SDK_VERSION}" \
+  pulumi-language-nodejs
 
-import (
-	_ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-	_ "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
-)
-GO
-
-# The language host module has no tags: pin it to the commit of the same release.
-release_commit="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v${PULUMI_VERSION}" \
-  | sed -n 's/.*"Hash": *"\([0-9a-f]\{40\}\)".*/\1/p' | head -n 1)"
-if [ -z "$release_commit" ]; then
-  log "could not find the commit of pulumi v${PULUMI_VERSION} through the Go module proxy"
+built_version="$("${bin_dir}/pulumi.tmp.$$" version)"
+if [ "$built_version" != "v${PULUMI_VERSION}" ]; then
+  log "the built CLI reports version '${built_version}', expected v${PULUMI_VERSION}"
   exit 1
 fi
-log "release commit ${release_commit}"
-go get "github.com/pulumi/pulumi/pkg/v3@v${PULUMI_VERSION}" >&2
-go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@${release_commit}" >&2
-go mod tidy >&2
-
-ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
-log "compiling pulumi"
-go build -ldflags "$ldflags" -o "${bin_dir}/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-log "compiling pulumi-language-nodejs"
-go build -ldflags "$ldflags" -o "${bin_dir}/pulumi-language-nodejs.tmp" \
-  github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2
-mv "${bin_dir}/pulumi-language-nodejs.tmp" "${bin_dir}/pulumi-language-nodejs"
-mv "${bin_dir}/pulumi.tmp" "${bin_dir}/pulumi"
+# The CLI last: its presence (with the language host) marks a complete build.
+mv -f "${bin_dir}/pulumi-language-nodejs.tmp.$$" "${bin_dir}/pulumi-language-nodejs"
+mv -f "${bin_dir}/pulumi.tmp.$$" "${bin_dir}/pulumi"
 install_resource_plugin "$bin_dir" || true
-log "built $("${bin_dir}/pulumi" version)"
+log "built pulumi ${built_version} in $((SECONDS - started))s: ${bin_dir}"
 echo "${bin_dir}/pulumi"
