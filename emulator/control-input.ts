@@ -1,0 +1,119 @@
+import { EmulatorInputError } from "./errors";
+import type { RandomSource } from "./random";
+import type { UserChanges } from "./store";
+import type { EmulatedUser } from "./types";
+
+// The control plane takes JSON from tests and scripts (and TypeScript callers may cast), so
+// everything is checked here once, with messages that name the field.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LEGACY_ID = /^[0-9a-f]{13}$/i;
+
+/** Vultr ids are UUIDs today; older accounts have 13-hex ids. */
+export function isUserIdShape(id: string): boolean {
+  return UUID.test(id) || LEGACY_ID.test(id);
+}
+
+/** A seed user with its defaults filled in. */
+export function userFromSeed(seed: unknown, random: RandomSource): EmulatedUser {
+  const fields = asRecord(seed, "A seed user");
+  const id = optional(fields, "id", isString, "a string") ?? random.uuid();
+  if (!isUserIdShape(id))
+    throw new EmulatorInputError(`id ${JSON.stringify(id)} is not a UUID or 13-hex id.`);
+  return {
+    id,
+    email: required(fields, "email", isNonEmptyString, "a non-empty string"),
+    name: required(fields, "name", isNonEmptyString, "a non-empty string"),
+    api_enabled: optional(fields, "api_enabled", isBoolean, "a boolean") ?? true,
+    acls: dedupe(optional(fields, "acls", isStringArray, "an array of strings") ?? []),
+    api_key: optional(fields, "api_key", isNonEmptyString, "a non-empty string") ?? random.apiKey(),
+    service_user: optional(fields, "service_user", isBoolean, "a boolean") ?? false,
+  };
+}
+
+const KNOWN_USER_FIELDS = new Set([
+  "email",
+  "name",
+  "api_enabled",
+  "acls",
+  "api_key",
+  "service_user",
+  "password",
+]);
+
+/**
+ * Drift: any user field but the id, unvalidated beyond its type so tests can put the account
+ * into states the API would refuse (an ACL Vultr added later, an odd email).
+ */
+export function userChanges(input: unknown): UserChanges {
+  const fields = asRecord(input, "The user changes");
+  if ("id" in fields) throw new EmulatorInputError("id cannot be changed.");
+  const changes: UserChanges = {};
+  const email = optional(fields, "email", isNonEmptyString, "a non-empty string");
+  if (email !== undefined) changes.email = email;
+  const name = optional(fields, "name", isNonEmptyString, "a non-empty string");
+  if (name !== undefined) changes.name = name;
+  const apiEnabled = optional(fields, "api_enabled", isBoolean, "a boolean");
+  if (apiEnabled !== undefined) changes.api_enabled = apiEnabled;
+  const acls = optional(fields, "acls", isStringArray, "an array of strings");
+  if (acls !== undefined) changes.acls = dedupe(acls);
+  const apiKey = optional(fields, "api_key", isNonEmptyString, "a non-empty string");
+  if (apiKey !== undefined) changes.api_key = apiKey;
+  const serviceUser = optional(fields, "service_user", isBoolean, "a boolean");
+  if (serviceUser !== undefined) changes.service_user = serviceUser;
+  const password = optional(fields, "password", isString, "a string");
+  if (password !== undefined) changes.password = password;
+  const unknown = Object.keys(fields).filter((key) => !KNOWN_USER_FIELDS.has(key));
+  if (unknown.length > 0)
+    throw new EmulatorInputError(`Unknown user field: ${unknown.join(", ")}.`);
+  return changes;
+}
+
+/** A non-negative whole count of users, milliseconds or requests per second. */
+export function nonNegativeInteger(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+    throw new EmulatorInputError(`${what} must be a non-negative integer.`);
+  }
+  return value;
+}
+
+export function asRecord(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new EmulatorInputError(`${what} must be a JSON object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function optional<T>(
+  fields: Record<string, unknown>,
+  key: string,
+  accepts: (value: unknown) => value is T,
+  expected: string,
+): T | undefined {
+  const value = fields[key];
+  if (value === undefined) return undefined;
+  if (!accepts(value)) throw new EmulatorInputError(`${key} must be ${expected}.`);
+  return value;
+}
+
+function required<T>(
+  fields: Record<string, unknown>,
+  key: string,
+  accepts: (value: unknown) => value is T,
+  expected: string,
+): T {
+  const value = optional(fields, key, accepts, expected);
+  if (value === undefined) throw new EmulatorInputError(`${key} is required.`);
+  return value;
+}
+
+export const isString = (value: unknown): value is string => typeof value === "string";
+export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
+export const isNonEmptyString = (value: unknown): value is string =>
+  typeof value === "string" && value.length > 0;
+export const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every(isString);
+
+function dedupe(values: string[]): string[] {
+  return [...new Set(values)];
+}
