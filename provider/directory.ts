@@ -10,6 +10,7 @@
  * loads page one (learning T); after that, when the program declared fewer resources than pages
  * remain, single GETs are cheaper than reading the rest of the list.
  */
+import { VultrError } from "./client/errors";
 import { MAX_PER_PAGE } from "./client/users-client";
 import type { UsersPage, VultrUser } from "./client/types";
 import { normalizeEmail } from "./validate";
@@ -91,10 +92,18 @@ export class UserDirectory {
     return (await this.#current()).total;
   }
 
-  /** After a successful PATCH: the snapshot now knows the new value. */
+  /**
+   * After a successful PATCH: the snapshot now knows the new value. The entry is replaced, not
+   * changed in place: a caller still holding the user it read before the PATCH (a handler
+   * recording `initialApiEnabled`, say) must keep seeing what was read.
+   */
   recordApiEnabled(userId: string, apiEnabled: boolean): void {
-    const user = this.#snapshot?.users.get(userId.toLowerCase());
-    if (user !== undefined) user.apiEnabled = apiEnabled;
+    const snapshot = this.#snapshot;
+    const id = userId.toLowerCase();
+    const user = snapshot?.users.get(id);
+    if (snapshot !== undefined && user !== undefined) {
+      snapshot.users.set(id, { ...user, apiEnabled });
+    }
   }
 
   /** After a 404: the user is gone. */
@@ -168,8 +177,16 @@ export class UserDirectory {
     this.#rest ??= (async () => {
       let cursor = snapshot.nextCursor;
       const seen = new Set<string>();
-      while (cursor !== undefined) {
-        if (seen.has(cursor)) throw new Error("Listing Vultr users: the list's cursors loop");
+      for (let pageNumber = 2; cursor !== undefined; pageNumber += 1) {
+        // A cursor seen before, or a page past what the total allows (one spare for users
+        // added meanwhile), means the paging is broken: following it would never end.
+        const pageLimit = Math.ceil(snapshot.total / MAX_PER_PAGE) + 1;
+        if (seen.has(cursor) || pageNumber > pageLimit) {
+          throw new VultrError(
+            `Listing Vultr users: the list's cursors loop (page ${pageNumber} of about ${pageLimit}); ` +
+              "Vultr's paging is inconsistent, try again later",
+          );
+        }
         seen.add(cursor);
         const page = await this.#source.listUsersPage({ perPage: MAX_PER_PAGE, cursor });
         addUsers(snapshot, page.users);

@@ -1,6 +1,7 @@
 import { adviceFor } from "./advice";
 import { normalizeEndpoint } from "./endpoint";
 import {
+  isVultrApiError,
   isVultrInvalidResponseError,
   isVultrNetworkError,
   isVultrTimeoutError,
@@ -49,6 +50,32 @@ function vultrText(response: RawResponse): string {
   return raw === "" ? response.statusText || "no error text" : raw;
 }
 
+/** What may follow `Bearer `: visible ASCII. Anything else would make the HTTP layer fail. */
+const SENDABLE_KEY = /^[\x21-\x7e]+$/;
+
+/**
+ * Removes the key from a text. Messages are built without it; this is the last line of defence
+ * against an answer that echoes the request (some proxies' error pages do).
+ */
+function redact(text: string, apiKey: string): string {
+  return apiKey.length >= 8 ? text.split(apiKey).join("[redacted]") : text;
+}
+
+/** A page size Vultr accepts: 1 to 500. */
+function pageSize(requested: number | undefined): number {
+  return Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(requested ?? MAX_PER_PAGE)));
+}
+
+/** The last failure, saying that and why the client stopped trying. */
+function gaveUp(error: VultrError, attempts: number, deadlineMs?: number): VultrError {
+  const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  error.message +=
+    deadlineMs === undefined
+      ? ` [gave up after ${tried}]`
+      : ` [gave up after ${tried} within ${deadlineMs} ms]`;
+  return error;
+}
+
 function transientReason(error: unknown): string | undefined {
   if (isVultrTimeoutError(error)) return "timeout";
   if (isVultrNetworkError(error)) return "network error";
@@ -72,6 +99,13 @@ export class VultrUsersClient {
     if (settings.apiKey.trim() === "") {
       throw new VultrUsageError("The Vultr API key is empty");
     }
+    // node-fetch would refuse such a header with a message that quotes it, key and all.
+    if (!SENDABLE_KEY.test(settings.apiKey)) {
+      throw new VultrUsageError(
+        "The Vultr API key contains a space, a line break or another character that cannot be " +
+          "sent in an HTTP header: check how it was copied into `vultr:apiKey` or VULTR_API_KEY",
+      );
+    }
     this.endpoint = normalizeEndpoint(settings.endpoint);
     this.#settings = settings;
     this.#hooks = hooks;
@@ -89,7 +123,7 @@ export class VultrUsersClient {
     try {
       return await this.getUser(userId);
     } catch (error) {
-      if (error instanceof VultrError && (error as Partial<VultrApiError>).status === 404) {
+      if (isVultrApiError(error) && error.status === 404) {
         return undefined;
       }
       throw error;
@@ -98,10 +132,7 @@ export class VultrUsersClient {
 
   /** GET /users?per_page=&cursor= : one page of the account's users. */
   async listUsersPage(options: { perPage?: number; cursor?: string } = {}): Promise<UsersPage> {
-    const perPage = Math.min(
-      MAX_PER_PAGE,
-      Math.max(1, Math.floor(options.perPage ?? MAX_PER_PAGE)),
-    );
+    const perPage = pageSize(options.perPage);
     const query = new URLSearchParams({ per_page: String(perPage) });
     if (options.cursor !== undefined) query.set("cursor", options.cursor);
     const label = "Listing Vultr users";
@@ -110,7 +141,9 @@ export class VultrUsersClient {
   }
 
   /** Every user of the account, following the opaque cursors page by page. */
-  async listAllUsers(perPage = MAX_PER_PAGE): Promise<VultrUser[]> {
+  async listAllUsers(requestedPerPage = MAX_PER_PAGE): Promise<VultrUser[]> {
+    // The loop guard below counts pages of the size actually asked for.
+    const perPage = pageSize(requestedPerPage);
     const users: VultrUser[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
@@ -124,7 +157,7 @@ export class VultrUsersClient {
       pages += 1;
       if (page.nextCursor === undefined) return users;
       // A cursor seen before, or more pages than the total allows, would loop forever.
-      const pageLimit = Math.ceil(page.total / Math.max(1, perPage)) + 1;
+      const pageLimit = Math.ceil(page.total / perPage) + 1;
       if (seenCursors.has(page.nextCursor) || pages > pageLimit) {
         throw new VultrError(
           `Listing Vultr users: the list's cursors loop (page ${pages} of about ${pageLimit}); ` +
@@ -163,17 +196,34 @@ export class VultrUsersClient {
 
   /** Sends with pacing and retries; resolves to the parsed JSON body (undefined for PATCH's 204). */
   async #call(call: Call): Promise<unknown> {
+    try {
+      return await this.#attempts(call);
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message = redact(error.message, this.#settings.apiKey);
+        if (error.stack !== undefined) error.stack = redact(error.stack, this.#settings.apiKey);
+      }
+      throw error;
+    }
+  }
+
+  async #attempts(call: Call): Promise<unknown> {
     const settings = this.#settings;
     const random = this.#hooks.random ?? Math.random;
     let deadline: number | undefined;
+    let lastError: VultrError | undefined;
     for (let attempt = 1; ; attempt += 1) {
       await this.#hooks.pacer.acquire();
       const now = Date.now();
+      // The deadline starts with the first attempt: waiting for the pacer is not Vultr's fault.
       deadline ??= now + settings.deadlineMs;
+      // A retry the pacer held past the deadline would be sent with no time to answer.
+      if (lastError !== undefined && now >= deadline) {
+        throw gaveUp(lastError, attempt - 1, settings.deadlineMs);
+      }
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, deadline - now));
       let retryReason: string;
       let retryAfterMs: number | undefined;
-      let lastError: VultrError;
       try {
         const response = await send(
           {
@@ -200,20 +250,15 @@ export class VultrUsersClient {
         retryReason = reason;
       }
       const delayMs = nextDelayMs(attempt, retryAfterMs, settings, random);
-      const outOfTime = Date.now() + delayMs >= deadline;
-      if (attempt > settings.maxRetries || outOfTime) {
-        lastError.message += outOfTime
-          ? ` [gave up after ${attempt} attempts within ${settings.deadlineMs} ms]`
-          : ` [gave up after ${attempt} attempts]`;
-        throw lastError;
-      }
+      if (Date.now() + delayMs >= deadline) throw gaveUp(lastError, attempt, settings.deadlineMs);
+      if (attempt > settings.maxRetries) throw gaveUp(lastError, attempt);
       this.#hooks.onRetry?.({ label: call.label, retry: attempt, delayMs, reason: retryReason });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
   }
 
   #apiError(call: Call, response: RawResponse, attempts: number): VultrApiError {
-    const text = vultrText(response);
+    const text = redact(vultrText(response), this.#settings.apiKey);
     const method = call.method;
     const path = call.path.split("?")[0] ?? call.path;
     return new VultrApiError(

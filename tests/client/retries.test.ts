@@ -1,0 +1,229 @@
+import type { RunningEmulator } from "../../emulator";
+import {
+  isVultrApiError,
+  isVultrInvalidResponseError,
+  isVultrNetworkError,
+  isVultrTimeoutError,
+  VultrApiError,
+} from "../../provider/client/errors";
+import { Pacer } from "../../provider/client/pacer";
+import { ALICE, clientFor, failureOf, requestLines, resetAccount, startAccount } from "./harness";
+
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await startAccount();
+});
+afterAll(() => emulator.close());
+beforeEach(() => resetAccount(emulator));
+
+const aliceRead = `GET /users/${ALICE}`;
+
+describe("retryable answers", () => {
+  it.each([429, 502, 503, 504])("retries a %i, then returns the user", async (status) => {
+    emulator.addFault({ kind: "status", status, path: `/users/${ALICE}` });
+
+    const user = await clientFor(emulator).getUser(ALICE);
+
+    expect(user).toMatchObject({ id: ALICE, email: "alice@example.com", apiEnabled: true });
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+    expect(emulator.requestLog().map((entry) => entry.status)).toStrictEqual([status, 200]);
+  });
+
+  it("retries a PATCH too: setting a boolean twice is harmless", async () => {
+    emulator.addFault({ kind: "status", status: 503, method: "PATCH" });
+
+    await clientFor(emulator).setApiEnabled(ALICE, false);
+
+    expect(requestLines(emulator)).toStrictEqual([
+      `PATCH /users/${ALICE}`,
+      `PATCH /users/${ALICE}`,
+    ]);
+    expect(emulator.getUser(ALICE)?.api_enabled).toBe(false);
+  });
+
+  it("keeps retrying through several failures in a row while attempts remain", async () => {
+    emulator.addFault({ kind: "status", status: 502, times: 4 });
+    const retries: string[] = [];
+
+    await clientFor(emulator, {
+      maxRetries: 4,
+      onRetry: ({ retry, reason }) => retries.push(`${retry}: ${reason}`),
+    }).getUser(ALICE);
+
+    expect(requestLines(emulator)).toHaveLength(5);
+    expect(retries).toStrictEqual([
+      "1: status 502",
+      "2: status 502",
+      "3: status 502",
+      "4: status 502",
+    ]);
+  });
+});
+
+describe("network trouble", () => {
+  it("gives up on a hung request at the timeout and succeeds on the retry", async () => {
+    emulator.addFault({ kind: "hang", path: `/users/${ALICE}` });
+    const reasons: string[] = [];
+
+    const user = await clientFor(emulator, {
+      timeoutMs: 150,
+      onRetry: ({ reason }) => reasons.push(reason),
+    }).getUser(ALICE);
+
+    expect(user.id).toBe(ALICE);
+    expect(reasons).toStrictEqual(["timeout"]);
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+  });
+
+  it("retries after the connection is reset", async () => {
+    emulator.addFault({ kind: "reset", path: `/users/${ALICE}` });
+    const reasons: string[] = [];
+
+    const user = await clientFor(emulator, {
+      onRetry: ({ reason }) => reasons.push(reason),
+    }).getUser(ALICE);
+
+    expect(user.id).toBe(ALICE);
+    expect(reasons).toStrictEqual(["network error"]);
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+  });
+
+  it("retries a 200 whose body is an HTML page instead of JSON", async () => {
+    emulator.addFault({ kind: "non-json", path: `/users/${ALICE}` });
+    const reasons: string[] = [];
+
+    const user = await clientFor(emulator, {
+      onRetry: ({ reason }) => reasons.push(reason),
+    }).getUser(ALICE);
+
+    expect(user.id).toBe(ALICE);
+    expect(reasons).toStrictEqual(["invalid answer"]);
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+  });
+
+  it("retries at once a body cut off before its declared length, not after the timeout", async () => {
+    emulator.addFault({ kind: "truncated", path: "/users" });
+    const reasons: string[] = [];
+
+    const page = await clientFor(emulator, {
+      timeoutMs: 30_000,
+      onRetry: ({ reason }) => reasons.push(reason),
+    }).listUsersPage();
+
+    expect(page.users.map((user) => user.email)).toContain("alice@example.com");
+    expect(reasons).toStrictEqual(["network error"]);
+    expect(requestLines(emulator)).toStrictEqual(["GET /users", "GET /users"]);
+  });
+
+  it("names the failure when every attempt is cut off", async () => {
+    emulator.addFault({ kind: "reset", persistent: true });
+
+    const error = await failureOf(clientFor(emulator, { maxRetries: 2 }).getUser(ALICE));
+
+    expect(isVultrNetworkError(error)).toBe(true);
+    expect(error.message).toMatch(/Reading Vultr user .*connection to Vultr failed/);
+    expect(error.message).toContain("gave up after 3 attempts");
+    expect(requestLines(emulator)).toHaveLength(3);
+  });
+});
+
+describe("Retry-After", () => {
+  it("waits at least as long as the server asks before retrying", async () => {
+    emulator.addFault({ kind: "status", status: 429, headers: { "retry-after": "1" } });
+
+    await clientFor(emulator).getUser(ALICE);
+
+    const [first, second] = emulator.requestLog();
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+    // The one timing assertion: it checks the protocol, loosely (clocks and timers are coarse).
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it("gives up at once when the asked wait would pass the deadline", async () => {
+    emulator.addFault({ kind: "status", status: 503, headers: { "retry-after": "60" } });
+
+    const error = await failureOf(
+      clientFor(emulator, { deadlineMs: 2_000, retryAfterCapMs: 120_000 }).getUser(ALICE),
+    );
+
+    expect(isVultrApiError(error) && error.status).toBe(503);
+    expect(error.message).toContain("within 2000 ms");
+    expect(requestLines(emulator)).toStrictEqual([aliceRead]);
+  });
+});
+
+describe("answers that retrying cannot fix", () => {
+  it.each([
+    [400, "Invalid user id."],
+    [401, "Invalid API token."],
+    [403, "Unauthorized to manage users."],
+    [404, "Invalid user."],
+  ])("does not retry a %i", async (status, text) => {
+    emulator.addFault({ kind: "status", status, body: { error: text, status } });
+
+    const error = await failureOf(clientFor(emulator).getUser(ALICE));
+
+    expect(isVultrApiError(error)).toBe(true);
+    expect(error).toMatchObject({ status, vultrMessage: text, attempts: 1 });
+    expect(requestLines(emulator)).toStrictEqual([aliceRead]);
+  });
+});
+
+describe("giving up", () => {
+  it("stops after maxRetries + 1 attempts and says what Vultr said and what to do", async () => {
+    emulator.addFault({
+      kind: "status",
+      status: 503,
+      body: { error: "Service temporarily unavailable", status: 503 },
+      persistent: true,
+    });
+
+    const error = await failureOf(clientFor(emulator, { maxRetries: 3 }).getUser(ALICE));
+
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead, aliceRead, aliceRead]);
+    expect(error).toBeInstanceOf(VultrApiError);
+    expect(error).toMatchObject({ status: 503, method: "GET", path: `/users/${ALICE}` });
+    expect(error.message).toContain(`Reading Vultr user ${ALICE}`);
+    expect(error.message).toContain('503 "Service temporarily unavailable"');
+    expect(error.message).toMatch(/try again later/);
+    expect(error.message).toContain("gave up after 4 attempts");
+  });
+
+  it("bounds a persistent hang by the deadline, however many retries remain", async () => {
+    emulator.addFault({ kind: "hang", persistent: true });
+
+    const error = await failureOf(
+      clientFor(emulator, { timeoutMs: 200, deadlineMs: 500, maxRetries: 100 }).getUser(ALICE),
+    );
+
+    expect(isVultrTimeoutError(error)).toBe(true);
+    expect(error.message).toMatch(/no complete answer from Vultr within \d+ ms/);
+    expect(error.message).toContain("within 500 ms");
+    // Each attempt waits up to 200 ms, and the last one only what is left of the 500.
+    expect(requestLines(emulator).length).toBeGreaterThanOrEqual(2);
+    expect(requestLines(emulator).length).toBeLessThanOrEqual(4);
+  });
+
+  it("does not send a retry that the pacer held past the deadline", async () => {
+    emulator.addFault({ kind: "status", status: 503 });
+    // One request every 500 ms: the retry's slot comes after the 300 ms deadline.
+    const pacer = new Pacer({ ratePerSecond: 2, burst: 1 });
+
+    const error = await failureOf(clientFor(emulator, { pacer, deadlineMs: 300 }).getUser(ALICE));
+
+    expect(isVultrApiError(error) && error.status).toBe(503);
+    expect(error.message).toContain("gave up after 1 attempt within 300 ms");
+    expect(requestLines(emulator)).toStrictEqual([aliceRead]);
+  });
+
+  it("does not loop on a list page that is never JSON", async () => {
+    emulator.addFault({ kind: "non-json", path: "/users", persistent: true });
+
+    const error = await failureOf(clientFor(emulator, { maxRetries: 2 }).listUsersPage());
+
+    expect(isVultrInvalidResponseError(error)).toBe(true);
+    expect(error.message).toMatch(/Listing Vultr users: Vultr's answer is not JSON/);
+    expect(requestLines(emulator)).toStrictEqual(["GET /users", "GET /users", "GET /users"]);
+  });
+});
