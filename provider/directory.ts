@@ -57,7 +57,7 @@ export class UserDirectory {
 
   /** How many resources the program declared: lets the directory pick single GETs when cheaper. */
   expectLookups(count: number): void {
-    this.#expectedLookups = Math.max(this.#expectedLookups ?? 0, count);
+    this.#expectedLookups = count;
   }
 
   /** The user with this id, or undefined when the account has no such user. */

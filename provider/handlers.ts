@@ -10,11 +10,29 @@ import { currentApiKey, getRuntime, setConfig, type Runtime } from "./runtime";
 import { UNKNOWN, type AccessOutputs, type DeclaredAccess, type OnDeletePolicy } from "./types";
 import { isUnknown, normalizeEmail, validateInputs, type CheckFailure } from "./validate";
 
-let fleetHint: number | undefined;
+/**
+ * How many resources the program declared (the SDK's `__fleetSize`). Check and diff see it in
+ * the inputs; refresh and destroy run no check, so it is also kept in the stored outputs, where
+ * read and delete find it. What the program declares now wins over what an earlier run stored.
+ */
+const FLEET_SIZE_KEY = "__fleetSize";
+const fleet: { declared?: number; stored?: number } = {};
+
+function noteFleetSize(value: unknown, source: "declared" | "stored"): void {
+  if (typeof value === "number" && Number.isInteger(value) && value > 0) {
+    fleet[source] = Math.max(fleet[source] ?? 0, value);
+  }
+}
+
+/** The outputs to store: the resource's own, and the fleet size hint when the SDK sent one. */
+function withFleetSize(outs: AccessOutputs, fleetSize: unknown): Record<string, unknown> {
+  return typeof fleetSize === "number" ? { ...outs, [FLEET_SIZE_KEY]: fleetSize } : { ...outs };
+}
 
 function runtime(): Runtime {
   const rt = getRuntime();
-  if (fleetHint !== undefined) rt.directory.expectLookups(fleetHint);
+  const fleetSize = fleet.declared ?? fleet.stored;
+  if (fleetSize !== undefined) rt.directory.expectLookups(fleetSize);
   return rt;
 }
 
@@ -58,6 +76,7 @@ function declaredPolicy(news: DeclaredAccess): OnDeletePolicy {
 
 /** Old state may predate a field; fill what a current provider would have written. */
 function storedOutputs(id: string, props: Record<string, unknown>): AccessOutputs {
+  noteFleetSize(props[FLEET_SIZE_KEY], "stored");
   const p = props as Partial<AccessOutputs>;
   const apiEnabled = typeof p.apiEnabled === "boolean" ? p.apiEnabled : false;
   return {
@@ -126,14 +145,14 @@ export const handlers = {
   ): Promise<dynamic.CheckResult> {
     return handle(async () => {
       const { inputs, failures } = validateInputs(news);
-      if (inputs.fleetSize !== undefined) fleetHint = Math.max(fleetHint ?? 0, inputs.fleetSize);
+      noteFleetSize(inputs.fleetSize, "declared");
       if (failures.length > 0) return { inputs: news, failures };
       const identityFailures = await resolveIdentity(inputs);
       if (identityFailures.length > 0) return { inputs: news, failures: identityFailures };
-      const checked: Record<string, unknown> = { ...inputs };
-      delete checked.fleetSize;
-      if (inputs.fleetSize !== undefined) checked.__fleetSize = inputs.fleetSize;
-      return { inputs: checked };
+      const { fleetSize, ...checked } = inputs;
+      return {
+        inputs: fleetSize === undefined ? checked : { ...checked, [FLEET_SIZE_KEY]: fleetSize },
+      };
     });
   },
 
@@ -145,6 +164,7 @@ export const handlers = {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
       const declared = validateInputs(news).inputs;
+      noteFleetSize(declared.fleetSize, "declared");
       const retargeted = declared.userId !== undefined && declared.userId !== stored.userId;
       const live =
         retargeted || isUnknown(declared.userId)
@@ -161,14 +181,15 @@ export const handlers = {
   async create(news: Record<string, unknown>): Promise<dynamic.CreateResult> {
     return handle(async () => {
       const declared = validateInputs(news).inputs;
+      noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
-      const lookup =
+      const live =
         declared.userId !== undefined
           ? await liveUser(rt, declared.userId)
           : await rt.directory.findByEmail(declared.email ?? "");
-      if (lookup === undefined)
+      if (live === undefined) {
         throw userGone(declared.userId ?? declared.email ?? "", await rt.directory.total());
-      const live = lookup;
+      }
       if (declared.email !== undefined && normalizeEmail(live.email) !== declared.email) {
         throw new Error(
           `userId ${live.id} is Vultr user ${live.email}, but email says ${declared.email}: set one of them, or both naming the same user`,
@@ -184,7 +205,7 @@ export const handlers = {
         ]);
       }
       const outs = outputsFor(live, value, initialApiEnabled, declaredPolicy(declared));
-      return { id: live.id, outs };
+      return { id: live.id, outs: withFleetSize(outs, declared.fleetSize) };
     });
   },
 
@@ -196,7 +217,7 @@ export const handlers = {
       if (live === undefined) return { id: "" };
       const outs = outputsFor(live, live.apiEnabled, stored.initialApiEnabled, stored.onDelete);
       const inputs = { userId: live.id, apiEnabled: stored.apiEnabled, onDelete: stored.onDelete };
-      return { id: live.id, props: outs, inputs };
+      return { id: live.id, props: withFleetSize(outs, props?.[FLEET_SIZE_KEY]), inputs };
     });
   },
 
@@ -208,6 +229,7 @@ export const handlers = {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
       const declared = validateInputs(news).inputs;
+      noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
       const live = await liveUser(rt, stored.userId);
       if (live === undefined) throw userGone(describeUser(stored), await rt.directory.total());
@@ -215,7 +237,8 @@ export const handlers = {
       const target = patchNeeded(live, value);
       if (target !== undefined) await applyApiEnabled(rt, live, target);
       // Always the full outputs: an update that returns none wipes them (pulumi/pulumi#9982).
-      return { outs: outputsFor(live, value, stored.initialApiEnabled, declaredPolicy(declared)) };
+      const outs = outputsFor(live, value, stored.initialApiEnabled, declaredPolicy(declared));
+      return { outs: withFleetSize(outs, declared.fleetSize) };
     });
   },
 

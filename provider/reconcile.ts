@@ -93,6 +93,14 @@ export function decideDiff(
           `up will ${news.apiEnabled ? "grant" : "revoke"} API access`,
       );
     }
+  } else if (olds.apiEnabled !== news.apiEnabled) {
+    // Vultr already holds the new declaration (set in the console): no PATCH is needed, but
+    // without an update the apiEnabled output would keep the old value for good.
+    changes = true;
+    notes.push(
+      `UserApiAccess: Vultr user ${describeUser(live)} already has api_enabled ${live.apiEnabled}, ` +
+        "as now declared — up will record it without changing Vultr",
+    );
   }
   if (news.onDelete !== olds.onDelete) changes = true;
   return { changes, replaces: [], notes };

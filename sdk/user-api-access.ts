@@ -58,6 +58,9 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: UserApiAccessArgs, opts?: pulumi.CustomResourceOptions) {
     countDeclared();
+    // Plain values are claimed at once, so a second declaration of a user fails right where it
+    // is written; values still to come (outputs, promises) are claimed when they resolve.
+    claimTarget(name, args.userId, args.email);
     // Counted once the program's synchronous declarations are done, so the provider knows the
     // fleet size from the first diff and can choose single reads over listing a large account.
     const fleetSize = pulumi

@@ -65,6 +65,16 @@ describe("decideDiff", () => {
     expect(byEmail.replaces).toStrictEqual(["email"]);
   });
 
+  it("records a declared change that Vultr already holds, without drift wording", () => {
+    const decision = decideDiff(
+      stored({ apiEnabled: false }),
+      declared({ apiEnabled: true }),
+      live(true),
+    );
+    expect(decision.changes).toBe(true);
+    expect(decision.notes[0]).toMatch(/already has api_enabled true, as now declared/);
+  });
+
   it("updates without any API call when only onDelete changes", () => {
     const decision = decideDiff(stored(), declared({ onDelete: "retain" }), live(false));
     expect(decision).toStrictEqual({ changes: true, replaces: [], notes: [] });

@@ -1,0 +1,224 @@
+/**
+ * Layer 3 of the test plan: the provider in the real dynamic-provider host, driven over gRPC with
+ * the text `UserApiAccess` really stores in `__provider`, against the emulator on loopback.
+ *
+ * Each `startHost()` is one provider process, as each `pulumi preview`, `up`, `refresh` or
+ * `destroy` starts one: its directory has read nothing yet, so it sees the account as it is now.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { providerShim } from "../../sdk/provider-shim";
+import {
+  PROVIDER_KEY,
+  serializeProvider,
+  startProviderHost,
+  type ProviderHost,
+} from "../support/provider-host";
+
+export type Props = Record<string, unknown>;
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const PROJECT = "vultr-access";
+export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
+/** Every output a UserApiAccess has, besides the `__provider` the host adds. */
+export const OUTPUT_KEYS = [
+  "userId",
+  "email",
+  "name",
+  "apiEnabled",
+  "acls",
+  "initialApiEnabled",
+  "onDelete",
+] as const;
+
+const BUILT_PROVIDER = path.join(REPO_ROOT, "dist/provider/index.js");
+
+export function urnOf(name: string): string {
+  return `urn:pulumi:test::${PROJECT}::${RESOURCE_TYPE}::${name}`;
+}
+
+/** The serialized shim requires the built package; say so plainly instead of a host stack trace. */
+export function requireBuiltProvider(): void {
+  if (!fs.existsSync(BUILT_PROVIDER)) {
+    throw new Error(
+      `${path.relative(REPO_ROOT, BUILT_PROVIDER)} is missing: run \`npm run build\` first ` +
+        "(`npm test` does). The provider host loads pulumi-vultr-user-access/provider from it.",
+    );
+  }
+}
+
+/** The `__provider` text of every UserApiAccess: the serialized provider shim. */
+export function providerText(): Promise<string> {
+  return serializeProvider(providerShim);
+}
+
+/** The environment of a host: the test's own, without any VULTR_ setting leaking in. */
+export function hostEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith("VULTR_")) env[name] = value;
+  }
+  // A tiny backoff base keeps retries fast without faking time.
+  return { ...env, VULTR_RETRY_BASE_MS: "5", VULTR_TIMEOUT_MS: "5000", ...extra };
+}
+
+/** A program directory whose node_modules links the package to this repository. */
+export function linkedProgramDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vultr-user-access-program-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(REPO_ROOT, path.join(dir, "node_modules", "pulumi-vultr-user-access"), "dir");
+  return dir;
+}
+
+export interface StartHostOptions {
+  /** Stack config handed to Configure. @default the emulator's owner key (secret) and endpoint */
+  config?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  /** @default the fixture's program directory */
+  cwd?: string;
+  /** Kept open until the fixture closes, instead of until `closeHosts()`. */
+  suiteWide?: boolean;
+}
+
+export interface Adopted {
+  id: string;
+  /** The outputs as stored in state (`olds` of later diffs, updates and deletes). */
+  outs: Props;
+  /** The checked inputs. */
+  inputs: Props;
+}
+
+/** One emulator, one program directory, and the provider hosts a suite starts. */
+export class ProviderFixture {
+  /** Every result and error message the hosts returned, for the final scan for the key. */
+  readonly transcript: string[] = [];
+  readonly #hosts: ProviderHost[] = [];
+  #open: ProviderHost[] = [];
+
+  private constructor(
+    readonly emulator: RunningEmulator,
+    readonly provider: string,
+    readonly programDir: string,
+  ) {}
+
+  static async start(options: EmulatorOptions = {}): Promise<ProviderFixture> {
+    requireBuiltProvider();
+    const provider = await providerText();
+    const emulator = await startEmulator(options);
+    return new ProviderFixture(emulator, provider, linkedProgramDir());
+  }
+
+  get apiKey(): string {
+    return this.emulator.ownerKey;
+  }
+
+  /** A fresh provider process, configured as the engine configures it. */
+  async startHost(options: StartHostOptions = {}): Promise<ProviderHost> {
+    const host = await startProviderHost({
+      cwd: options.cwd ?? this.programDir,
+      env: options.env ?? hostEnv(),
+      project: PROJECT,
+    });
+    this.#hosts.push(host);
+    if (options.suiteWide !== true) this.#open.push(host);
+    await host.configure(
+      options.config ?? {
+        "vultr:apiKey": this.apiKey,
+        "vultr:apiEndpoint": this.emulator.baseUrl,
+      },
+      { secretKeys: ["vultr:apiKey"] },
+    );
+    return recording(host, this.transcript);
+  }
+
+  /** Inputs as the engine sends them: with the serialized provider. */
+  news(inputs: Props): Props {
+    return { [PROVIDER_KEY]: this.provider, ...inputs };
+  }
+
+  /** What `pulumi up` does for a new resource: Check, then Create with the checked inputs. */
+  async adopt(host: ProviderHost, name: string, inputs: Props): Promise<Adopted> {
+    const urn = urnOf(name);
+    const checked = await host.check(urn, {}, this.news(inputs));
+    expect(checked.failures).toStrictEqual([]);
+    const created = await host.create(urn, checked.inputs);
+    return { id: created.id, outs: created.outs, inputs: checked.inputs };
+  }
+
+  /**
+   * What a preview (and the first half of an up) does for an existing resource: Check the
+   * program's declaration against the old inputs, then Diff it against the old outputs.
+   */
+  async preview(host: ProviderHost, name: string, previous: Adopted, declaration: Props) {
+    const urn = urnOf(name);
+    const checked = await host.check(urn, previous.inputs, this.news(declaration));
+    expect(checked.failures).toStrictEqual([]);
+    const diff = await host.diff(previous.id, urn, previous.outs, checked.inputs);
+    return { inputs: checked.inputs, diff };
+  }
+
+  /** The routes the emulator served since the log was last cleared, e.g. "PATCH /users/:id". */
+  routes(): string[] {
+    return this.emulator.requestLog().map((entry) => entry.route);
+  }
+
+  /** The bodies of the PATCHes the emulator received. */
+  patchBodies(): unknown[] {
+    return this.emulator
+      .requestLog()
+      .filter((entry) => entry.method === "PATCH")
+      .map((entry) => entry.body);
+  }
+
+  /** Everything a person could see: host output, returned outputs, error messages. */
+  everythingShown(): string {
+    return [...this.#hosts.map((host) => host.output()), ...this.transcript].join("\n");
+  }
+
+  /** Ends the provider processes of a test; what they said stays in `everythingShown()`. */
+  async closeHosts(): Promise<void> {
+    const open = this.#open;
+    this.#open = [];
+    await Promise.all(open.map((host) => host.close()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#hosts.map((host) => host.close()));
+    await this.emulator.close();
+    fs.rmSync(this.programDir, { recursive: true, force: true });
+  }
+}
+
+/** Every output key present and none of them undefined or null. */
+export function expectCompleteOutputs(outs: Props): void {
+  expect(Object.keys(outs).sort()).toStrictEqual([...OUTPUT_KEYS, PROVIDER_KEY].sort());
+  for (const key of OUTPUT_KEYS) {
+    expect(outs[key]).toBeDefined();
+    expect(outs[key]).not.toBeNull();
+  }
+}
+
+/** Wraps a host so every answer and every error message lands in the transcript. */
+function recording(host: ProviderHost, transcript: string[]): ProviderHost {
+  const record = async <T>(call: Promise<T>): Promise<T> => {
+    try {
+      const result = await call;
+      transcript.push(JSON.stringify(result) ?? "");
+      return result;
+    } catch (error) {
+      transcript.push(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  };
+  return {
+    ...host,
+    check: (urn, olds, news) => record(host.check(urn, olds, news)),
+    diff: (id, urn, olds, news) => record(host.diff(id, urn, olds, news)),
+    create: (urn, props) => record(host.create(urn, props)),
+    read: (id, urn, props, inputs) => record(host.read(id, urn, props, inputs)),
+    update: (id, urn, olds, news) => record(host.update(id, urn, olds, news)),
+    delete: (id, urn, props) => record(host.delete(id, urn, props)),
+  };
+}
