@@ -57,8 +57,12 @@ function report(lines: readonly string[]): void {
   for (const line of lines) console.log(scrub(line));
 }
 
+function usersCount(total: number): string {
+  return `${total} user${total === 1 ? "" : "s"}`;
+}
+
 function userGone(who: string, total: number | undefined): Error {
-  const holds = total === undefined ? "" : ` (the account holds ${total} users)`;
+  const holds = total === undefined ? "" : ` (the account holds ${usersCount(total)})`;
   return new Error(
     `Vultr user ${who} does not exist in this account${holds}: check the userId or email, ` +
       "or remove the resource from the program and run `pulumi refresh`",
@@ -100,7 +104,7 @@ async function resolveIdentity(inputs: DeclaredAccess): Promise<CheckFailure[]> 
     return [
       {
         property: "email",
-        reason: `no Vultr user has the email ${JSON.stringify(email)} (the account holds ${await directory.total()} users); check the address, or create the user first`,
+        reason: `no Vultr user has the email ${JSON.stringify(email)} (the account holds ${usersCount(await directory.total())}); check the address, or create the user first`,
       },
     ];
   }

@@ -58,6 +58,8 @@ type Props = Record<string, unknown>;
 type DiffChanges = "DIFF_UNKNOWN" | "DIFF_NONE" | "DIFF_SOME";
 
 export interface ProviderHost {
+  /** The host process's id, e.g. to read its peak memory from /proc. */
+  readonly pid: number;
   /**
    * Call first, as the engine does: a provider's own `configure` runs lazily at its first CRUD call
    * and reads whatever the last Configure stored (nothing at all without one).
@@ -172,6 +174,8 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
   };
 
   const host: ProviderHost = {
+    // Defined: the child printed its port, so it was spawned.
+    pid: child.pid ?? 0,
     async configure(config, configureOptions = {}) {
       const secretKeys = new Set(configureOptions.secretKeys ?? []);
       const args: Props = {};

@@ -1,0 +1,218 @@
+/**
+ * `npm run demo`: the root project (examples/basic) through preview, up, a change made behind
+ * Pulumi's back, the preview that reveals it, the up that repairs it, and destroy — with the real
+ * pulumi CLI, against the Vultr users emulator started in this process. Nothing to configure:
+ * the CLI comes from scripts/ensure-pulumi.sh, state and settings live in a temp directory that
+ * is removed at the end.
+ */
+import { lstatSync, realpathSync, symlinkSync } from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type RunningEmulator, type SeedUser } from "../emulator";
+import { findProjectRoot } from "./project-root";
+import { ensurePulumiCli, LocalPulumi, PulumiInterrupted } from "./pulumi-cli";
+import { PulumiStack } from "./pulumi-stack";
+
+const PACKAGE_NAME = "pulumi-vultr-user-access";
+
+const CI_BOT = {
+  email: "ci@example.com",
+  name: "CI Deploy",
+  api_enabled: false,
+  service_user: true,
+  acls: ["provisioning", "subscriptions_view"],
+} satisfies SeedUser;
+const ALICE = {
+  id: "cb676a46-66fd-4dfb-b839-443f2e6c0b60",
+  email: "alice@example.com",
+  name: "Alice Martin",
+  api_enabled: true,
+  acls: ["billing"],
+} satisfies SeedUser;
+/** Everyone else in the account, generated with a fixed seed (`npm run emulator` shows 25 too). */
+const OTHER_USERS = { count: 23, seed: 2024 };
+
+/** A failed step: the message says what went wrong; pulumi's output is already on screen. */
+class DemoStepFailed extends Error {
+  override readonly name = "DemoStepFailed" as const;
+}
+
+function say(...lines: string[]): void {
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+function step(number: number, title: string, ...explanation: string[]): void {
+  say("", `==> Step ${number} of 6: ${title}`, ...explanation.map((line) => `    ${line}`), "");
+}
+
+async function main(): Promise<number> {
+  const root = findProjectRoot(__dirname);
+  say("Finding the pulumi CLI (the first run builds it from Go modules: several minutes)...");
+  const lookup = ensurePulumiCli(root, "show");
+  if (!lookup.found) {
+    process.stderr.write(`demo: no pulumi CLI: ${lookup.reason}\n`);
+    return 1;
+  }
+  linkPackageIntoNodeModules(root);
+
+  const emulator = await startEmulator({ users: [CI_BOT, ALICE] });
+  emulator.seedUsers(OTHER_USERS.count, OTHER_USERS.seed);
+  const pulumi = await LocalPulumi.create(lookup.cli, { show: true });
+  const stopOnSignal = () => {
+    say("", "Interrupted: stopping pulumi, then cleaning up.");
+    pulumi.interrupt();
+  };
+  process.once("SIGINT", stopOnSignal);
+  process.once("SIGTERM", stopOnSignal);
+  try {
+    say(
+      `Vultr users emulator: ${emulator.baseUrl} (${emulator.listUsers().length} users).`,
+      `Pulumi state, settings and home: ${pulumi.rootDir} (removed at the end).`,
+    );
+    await runDemo(root, emulator, pulumi);
+    say(
+      "",
+      "Demo finished: every step did what it should. Removing the temporary stack and state.",
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof PulumiInterrupted) return 130;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`\ndemo failed: ${message}\n`);
+    return 1;
+  } finally {
+    process.off("SIGINT", stopOnSignal);
+    process.off("SIGTERM", stopOnSignal);
+    await emulator.close();
+    await pulumi.dispose();
+  }
+}
+
+async function runDemo(
+  root: string,
+  emulator: RunningEmulator,
+  pulumi: LocalPulumi,
+): Promise<void> {
+  const ciBotId = emulator.listUsers().find((user) => user.email === CI_BOT.email)?.id ?? "";
+  const account = () => ({
+    ciBot: emulator.getUser(ciBotId)?.api_enabled,
+    alice: emulator.getUser(ALICE.id)?.api_enabled,
+  });
+  const showAccount = (expected: { ciBot: boolean; alice: boolean }) => {
+    const now = account();
+    const access = (on: boolean | undefined) => (on === true ? "API access" : "no API access");
+    say(
+      `    In Vultr now: ${CI_BOT.email} has ${access(now.ciBot)}, ${ALICE.email} has ${access(now.alice)}.`,
+    );
+    if (now.ciBot !== expected.ciBot || now.alice !== expected.alice) {
+      throw new DemoStepFailed(
+        `expected the CI bot ${access(expected.ciBot)} and Alice ${access(expected.alice)}`,
+      );
+    }
+  };
+
+  const stack = await PulumiStack.init(pulumi, {
+    name: "demo",
+    projectDir: root,
+    configFile: path.join(pulumi.rootDir, "Pulumi.demo.yaml"),
+  });
+  await stack.setConfig("vultr:apiKey", emulator.ownerKey, { secret: true });
+  await stack.setConfig("vultr:apiEndpoint", emulator.baseUrl);
+  await stack.setConfig("ciBotEmail", CI_BOT.email);
+  await stack.setConfig("aliceUserId", ALICE.id);
+  say(
+    "Stack 'demo' of the root project (Pulumi.yaml, program examples/basic/index.ts): the CI bot",
+    "must have API access, Alice must not. The API key is the stack secret vultr:apiKey.",
+  );
+  showAccount({ ciBot: false, alice: true });
+
+  step(1, "pulumi preview", "What `up` would do. Nothing changes in Vultr yet.");
+  await stack.run(["preview"]);
+  showAccount({ ciBot: false, alice: true });
+
+  step(2, "pulumi up", "Adopts both users and applies the declaration: one PATCH per user.");
+  await stack.run(["up", "--yes", "--skip-preview"]);
+  showAccount({ ciBot: true, alice: false });
+
+  step(
+    3,
+    "a change behind Pulumi's back",
+    "Someone turns Alice's API access back on in the console.",
+  );
+  emulator.setUser(ALICE.id, { api_enabled: true });
+  showAccount({ ciBot: true, alice: true });
+
+  step(
+    4,
+    "pulumi preview --expect-no-changes",
+    "The drift check a pipeline runs: it names the user with the live and the declared value,",
+    "and exits non-zero.",
+  );
+  const check = await stack.attempt(["preview", "--expect-no-changes"]);
+  if (check.code === 0) throw new DemoStepFailed("the preview did not report the drift");
+  say("", `    The check failed as it should (exit code ${check.code}).`);
+
+  step(5, "pulumi up", "Puts the account back into the declared state.");
+  await stack.run(["up", "--yes", "--skip-preview"]);
+  showAccount({ ciBot: true, alice: false });
+
+  step(
+    6,
+    "pulumi destroy",
+    "Removing the resources applies their onDelete policy: the CI bot's access is restored to",
+    'what it had before Pulumi adopted it (none); Alice\'s onDelete is "disable", so she stays off.',
+  );
+  await stack.run(["destroy", "--yes", "--skip-preview"]);
+  say("");
+  showAccount({ ciBot: false, alice: false });
+}
+
+/**
+ * examples/basic imports the package by name, as users do; in the clone that name must resolve
+ * to the clone itself (type-checking finds it through tsconfig `paths`, Node does not).
+ */
+function linkPackageIntoNodeModules(root: string): void {
+  const nodeModules = path.join(root, "node_modules");
+  const link = path.join(nodeModules, PACKAGE_NAME);
+  if (!exists(nodeModules)) {
+    throw new Error(`${nodeModules} is missing: run \`npm install\` first`);
+  }
+  if (!exists(link)) {
+    symlinkSync("..", link, "dir");
+    say(`Linked node_modules/${PACKAGE_NAME} to this clone.`);
+    return;
+  }
+  const target = realTarget(link);
+  if (target !== realpathSync(root)) {
+    throw new Error(
+      `node_modules/${PACKAGE_NAME} is not this clone (it is ${target ?? "a broken link"}): ` +
+        "remove it, and the demo links it again",
+    );
+  }
+}
+
+function realTarget(link: string): string | undefined {
+  try {
+    return realpathSync(link);
+  } catch {
+    return undefined;
+  }
+}
+
+function exists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
