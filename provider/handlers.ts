@@ -126,8 +126,16 @@ async function liveUser(rt: Runtime, userId: string): Promise<VultrUser | undefi
   return rt.directory.get(userId);
 }
 
-/** PATCHes api_enabled and keeps the directory in step. A 404 means the user is gone. */
-async function applyApiEnabled(rt: Runtime, user: VultrUser, value: boolean): Promise<void> {
+/**
+ * PATCHes api_enabled, keeps the directory in step and reports the change (an audit line in the
+ * CLI output). A 404 means the user is gone.
+ */
+async function applyApiEnabled(
+  rt: Runtime,
+  user: VultrUser,
+  value: boolean,
+  why: string,
+): Promise<void> {
   try {
     await rt.client.setApiEnabled(user.id, value);
   } catch (error) {
@@ -135,6 +143,9 @@ async function applyApiEnabled(rt: Runtime, user: VultrUser, value: boolean): Pr
     throw error;
   }
   rt.directory.recordApiEnabled(user.id, value);
+  report([
+    `UserApiAccess: ${why}: set api_enabled to ${value} on Vultr user ${describeUser(user)} (was ${user.apiEnabled})`,
+  ]);
 }
 
 export const handlers = {
@@ -202,12 +213,7 @@ export const handlers = {
       const value = declaredValue(declared);
       const initialApiEnabled = live.apiEnabled;
       const target = patchNeeded(live, value);
-      if (target !== undefined) {
-        await applyApiEnabled(rt, live, target);
-        report([
-          `UserApiAccess: adopted Vultr user ${describeUser(live)} and set api_enabled to ${target} (was ${initialApiEnabled})`,
-        ]);
-      }
+      if (target !== undefined) await applyApiEnabled(rt, live, target, "adopted");
       const outs = outputsFor(live, value, initialApiEnabled, declaredPolicy(declared));
       return { id: live.id, outs: withFleetSize(outs, declared.fleetSize) };
     });
@@ -239,7 +245,7 @@ export const handlers = {
       if (live === undefined) throw userGone(describeUser(stored), await rt.directory.total());
       const value = declaredValue(declared);
       const target = patchNeeded(live, value);
-      if (target !== undefined) await applyApiEnabled(rt, live, target);
+      if (target !== undefined) await applyApiEnabled(rt, live, target, "updated");
       // Always the full outputs: an update that returns none wipes them (pulumi/pulumi#9982).
       const outs = outputsFor(live, value, stored.initialApiEnabled, declaredPolicy(declared));
       return { outs: withFleetSize(outs, declared.fleetSize) };
@@ -254,7 +260,7 @@ export const handlers = {
       const target = deleteTarget(stored, live);
       if (live === undefined || target === undefined) return;
       try {
-        await applyApiEnabled(rt, live, target);
+        await applyApiEnabled(rt, live, target, `removed (onDelete "${stored.onDelete}")`);
       } catch (error) {
         // Deleted in Vultr between the read and the PATCH: nothing left to release.
         if (isVultrApiError(error) && error.status === 404) return;

@@ -104,7 +104,7 @@ describe("UserApiAccess in the real provider host, against the emulator", () => 
       expect(fixture.patchBodies()).toStrictEqual([{ api_enabled: false }]);
       expect(liveApiEnabled(user)).toBe(false);
       expect(host.output()).toContain(
-        `adopted Vultr user ${user.email} (${user.id}) and set api_enabled to false (was true)`,
+        `adopted: set api_enabled to false on Vultr user ${user.email} (${user.id}) (was true)`,
       );
     });
   });
