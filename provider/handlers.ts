@@ -4,6 +4,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isVultrApiError } from "./client/errors";
+import { stepDeadline } from "./client/step-deadline";
 import type { VultrUser } from "./client/types";
 import { decideDiff, deleteTarget, describeUser, outputsFor, patchNeeded } from "./reconcile";
 import { currentApiKey, getRuntime, setConfig, type Runtime } from "./runtime";
@@ -42,10 +43,16 @@ function scrub(text: string): string {
   return key && key.length >= 8 ? text.split(key).join("[redacted]") : text;
 }
 
+/**
+ * A step (with its read and its PATCH, and their retries) fails within this long, not counting
+ * waits for the pacer, so that a hanging API fails a deployment in under a minute.
+ */
+const STEP_BUDGET_MS = 55_000;
+
 /** Runs a handler body; any failure reaches the engine as one clear, key-free message. */
 async function handle<T>(body: () => Promise<T>): Promise<T> {
   try {
-    return await body();
+    return await stepDeadline.run(STEP_BUDGET_MS, body);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(scrub(message), { cause: error });
@@ -67,6 +74,20 @@ function userGone(who: string, total: number | undefined): Error {
     `Vultr user ${who} does not exist in this account${holds}: check the userId or email, ` +
       "or remove the resource from the program and run `pulumi refresh`",
   );
+}
+
+/**
+ * The declaration for diff, create and update. The engine runs check first, so failures here
+ * mean check was bypassed; acting on them could revoke access on a misread value.
+ */
+function declaredInputs(news: Record<string, unknown>): DeclaredAccess {
+  const { inputs, failures } = validateInputs(news);
+  if (failures.length > 0) {
+    throw new Error(
+      `Invalid UserApiAccess inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  }
+  return inputs;
 }
 
 function declaredValue(news: DeclaredAccess): boolean {
@@ -178,7 +199,7 @@ export const handlers = {
   ): Promise<dynamic.DiffResult> {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
-      const declared = validateInputs(news).inputs;
+      const declared = declaredInputs(news);
       noteFleetSize(declared.fleetSize, "declared");
       const retargeted = declared.userId !== undefined && declared.userId !== stored.userId;
       const live =
@@ -195,7 +216,7 @@ export const handlers = {
 
   async create(news: Record<string, unknown>): Promise<dynamic.CreateResult> {
     return handle(async () => {
-      const declared = validateInputs(news).inputs;
+      const declared = declaredInputs(news);
       noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
       const live =
@@ -238,7 +259,7 @@ export const handlers = {
   ): Promise<dynamic.UpdateResult> {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
-      const declared = validateInputs(news).inputs;
+      const declared = declaredInputs(news);
       noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
       const live = await liveUser(rt, stored.userId);

@@ -37,10 +37,33 @@ export function adviceFor(status: number, vultrMessage: string): string {
     );
   }
   if (status === 400) {
-    return "Vultr rejected the request as invalid; this is likely a bug in the provider, please report it";
+    return (
+      "Vultr refused the request (its text above says why); if it does not explain the refusal, " +
+      "this may be a bug in the provider: please report it"
+    );
   }
   if (status >= 500) {
     return "Vultr's API is failing on its side: try again later (see https://status.vultr.com)";
   }
   return "unexpected answer from Vultr";
+}
+
+/** What to do when no usable answer arrived at all. */
+export function adviceForTransport(kind: "timeout" | "network" | "invalid answer"): string {
+  if (kind === "timeout") {
+    return (
+      "Vultr did not answer in time: check the network path to the API endpoint (proxy, " +
+      "firewall), try again later, or raise VULTR_TIMEOUT_MS"
+    );
+  }
+  if (kind === "network") {
+    return (
+      "the connection to Vultr failed: check `vultr:apiEndpoint` / VULTR_API_ENDPOINT and the " +
+      "network path (DNS, proxy, firewall), then try again"
+    );
+  }
+  return (
+    "something other than Vultr's API may have answered (a proxy or captive portal), or Vultr " +
+    "is failing: check `vultr:apiEndpoint` / VULTR_API_ENDPOINT and try again later"
+  );
 }

@@ -7,7 +7,10 @@ import { VultrInvalidResponseError } from "./errors";
 import type { UsersPage, VultrUser } from "./types";
 
 function fail(context: string, problem: string): never {
-  throw new VultrInvalidResponseError(`${context}: Vultr's answer ${problem}`);
+  throw new VultrInvalidResponseError(
+    `${context}: Vultr's answer ${problem} — the provider does not act on an answer it cannot ` +
+      "trust; try again later, and report it if it persists",
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { adviceFor } from "./advice";
+import { adviceFor, adviceForTransport } from "./advice";
 import { normalizeEndpoint } from "./endpoint";
 import {
   isVultrApiError,
@@ -7,12 +7,15 @@ import {
   isVultrTimeoutError,
   VultrApiError,
   VultrError,
+  VultrInvalidResponseError,
+  VultrTimeoutError,
   VultrUsageError,
 } from "./errors";
 import { Pacer } from "./pacer";
 import { parseJson, parseUserEnvelope, parseUsersPage } from "./parse";
 import { isRetryableStatus, nextDelayMs, parseRetryAfterMs } from "./retry-policy";
 import { send, type RawResponse } from "./transport";
+import { stepDeadline } from "./step-deadline";
 import type { ClientSettings, UsersPage, VultrUser } from "./types";
 import { isVultrUserId, quoteForMessage } from "../user-id";
 
@@ -50,6 +53,12 @@ function vultrText(response: RawResponse): string {
   return raw === "" ? response.statusText || "no error text" : raw;
 }
 
+/** Vultr's text, clipped: a huge error body must not become a huge message (or gRPC reply). */
+function clippedVultrText(response: RawResponse): string {
+  const text = vultrText(response);
+  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
+}
+
 /** What may follow `Bearer `: visible ASCII. Anything else would make the HTTP layer fail. */
 const SENDABLE_KEY = /^[\x21-\x7e]+$/;
 
@@ -66,9 +75,20 @@ function pageSize(requested: number | undefined): number {
   return Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(requested ?? MAX_PER_PAGE)));
 }
 
-/** The last failure, saying that and why the client stopped trying. */
+/**
+ * The last failure, saying that and why the client stopped trying, and for failures without an
+ * HTTP status (API errors carry their own advice) what to do.
+ */
 function gaveUp(error: VultrError, attempts: number, deadlineMs?: number): VultrError {
   const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+  if (!isVultrApiError(error)) {
+    const kind = isVultrTimeoutError(error)
+      ? "timeout"
+      : isVultrNetworkError(error)
+        ? "network"
+        : "invalid answer";
+    error.message += ` — ${adviceForTransport(kind)}`;
+  }
   error.message +=
     deadlineMs === undefined
       ? ` [gave up after ${tried}]`
@@ -115,7 +135,15 @@ export class VultrUsersClient {
   async getUser(userId: string): Promise<VultrUser> {
     const path = `/users/${this.#encodeUserId(userId)}`;
     const label = `Reading Vultr user ${userId}`;
-    return parseUserEnvelope(await this.#call({ method: "GET", path, label, userId }), label);
+    const user = parseUserEnvelope(await this.#call({ method: "GET", path, label, userId }), label);
+    // Acting on another user's record would change the wrong user's access.
+    if (user.id.toLowerCase() !== userId.toLowerCase()) {
+      throw new VultrInvalidResponseError(
+        `${label}: Vultr answered with user ${quoteForMessage(user.id)} instead — the provider ` +
+          "does not act on an answer about another user; try again later, and report it if it persists",
+      );
+    }
+    return user;
   }
 
   /** GET /users/{id}, with a missing user as undefined. */
@@ -213,13 +241,18 @@ export class VultrUsersClient {
     let deadline: number | undefined;
     let lastError: VultrError | undefined;
     for (let attempt = 1; ; attempt += 1) {
-      await this.#hooks.pacer.acquire();
+      await stepDeadline.paced(() => this.#hooks.pacer.acquire());
       const now = Date.now();
       // The deadline starts with the first attempt: waiting for the pacer is not Vultr's fault.
-      deadline ??= now + settings.deadlineMs;
+      // A step's whole budget (several requests) bounds it too.
+      deadline ??= Math.min(now + settings.deadlineMs, stepDeadline.current() ?? Infinity);
       // A retry the pacer held past the deadline would be sent with no time to answer.
-      if (lastError !== undefined && now >= deadline) {
-        throw gaveUp(lastError, attempt - 1, settings.deadlineMs);
+      if (now >= deadline) {
+        if (lastError !== undefined) throw gaveUp(lastError, attempt - 1, settings.deadlineMs);
+        throw gaveUp(
+          new VultrTimeoutError(`${call.label}: the step's time ran out before this request`),
+          0,
+        );
       }
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, deadline - now));
       let retryReason: string;
@@ -236,8 +269,12 @@ export class VultrUsersClient {
           call.label,
         );
         if (response.status >= 200 && response.status < 300) {
-          // PATCH answers 204 with no body. A GET whose body is not JSON is retried below.
-          return call.method === "GET" ? parseJson(response.text, call.label) : undefined;
+          // PATCH answers 204 with no body; any other body must at least be JSON, or something
+          // other than Vultr answered and the change may not have happened. A body that is not
+          // JSON is retried below (GET and the boolean PATCH are idempotent).
+          if (call.method === "GET") return parseJson(response.text, call.label);
+          if (response.text.trim() !== "") parseJson(response.text, call.label);
+          return undefined;
         }
         lastError = this.#apiError(call, response, attempt);
         if (!isRetryableStatus(response.status)) throw lastError;
@@ -258,7 +295,7 @@ export class VultrUsersClient {
   }
 
   #apiError(call: Call, response: RawResponse, attempts: number): VultrApiError {
-    const text = redact(vultrText(response), this.#settings.apiKey);
+    const text = redact(clippedVultrText(response), this.#settings.apiKey);
     const method = call.method;
     const path = call.path.split("?")[0] ?? call.path;
     return new VultrApiError(

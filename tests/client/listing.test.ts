@@ -2,6 +2,10 @@ import { startEmulator, type RunningEmulator } from "../../emulator";
 import { isVultrInvalidResponseError, isVultrError } from "../../provider/client/errors";
 import { ALICE, clientFor, failureOf, OWNER_KEY, requestLines, startAccount } from "./harness";
 
+/** What every refusal of an untrusted answer ends with. */
+const TRUST_ADVICE =
+  " — the provider does not act on an answer it cannot trust; try again later, and report it if it persists";
+
 const aliceJson = {
   id: ALICE,
   name: "Alice",
@@ -83,7 +87,7 @@ describe("answers the client cannot trust", () => {
 
     expect(isVultrInvalidResponseError(error)).toBe(true);
     expect(error.message).toBe(
-      `Reading Vultr user ${ALICE}: Vultr's answer has user ${ALICE} with api_enabled missing, not a boolean`,
+      `Reading Vultr user ${ALICE}: Vultr's answer has user ${ALICE} with api_enabled missing, not a boolean — the provider does not act on an answer it cannot trust; try again later, and report it if it persists`,
     );
     expect(requestLines(emulator)).toStrictEqual([`GET /users/${ALICE}`]);
   });
@@ -121,7 +125,7 @@ describe("answers the client cannot trust", () => {
 
     expect(isVultrInvalidResponseError(error)).toBe(true);
     expect(error.message).toBe(
-      "Listing Vultr users: Vultr's answer holds 3 users on a page of at most 2",
+      "Listing Vultr users: Vultr's answer holds 3 users on a page of at most 2" + TRUST_ADVICE,
     );
     expect(requestLines(emulator)).toStrictEqual(["GET /users"]);
   });
@@ -131,7 +135,9 @@ describe("answers the client cannot trust", () => {
 
     const error = await failureOf(clientFor(emulator).listUsersPage());
 
-    expect(error.message).toBe("Listing Vultr users: Vultr's answer has no users list");
+    expect(error.message).toBe(
+      "Listing Vultr users: Vultr's answer has no users list" + TRUST_ADVICE,
+    );
     expect(requestLines(emulator)).toStrictEqual(["GET /users"]);
   });
 
