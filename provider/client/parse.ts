@@ -21,8 +21,12 @@ export function parseJson(text: string, context: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // Transient (a proxy's page, a cut-off body): retried, and the advice comes when the client
+    // gives up, so no advice here.
     const start = text.slice(0, 80).replace(/\s+/g, " ");
-    return fail(context, `is not JSON (it starts with ${JSON.stringify(start)})`);
+    throw new VultrInvalidResponseError(
+      `${context}: Vultr's answer is not JSON (it starts with ${JSON.stringify(start)})`,
+    );
   }
 }
 

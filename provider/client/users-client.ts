@@ -79,7 +79,7 @@ function pageSize(requested: number | undefined): number {
  * The last failure, saying that and why the client stopped trying, and for failures without an
  * HTTP status (API errors carry their own advice) what to do.
  */
-function gaveUp(error: VultrError, attempts: number, deadlineMs?: number): VultrError {
+function gaveUp(error: VultrError, attempts: number, limit?: string): VultrError {
   const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
   if (!isVultrApiError(error)) {
     const kind = isVultrTimeoutError(error)
@@ -90,9 +90,7 @@ function gaveUp(error: VultrError, attempts: number, deadlineMs?: number): Vultr
     error.message += ` — ${adviceForTransport(kind)}`;
   }
   error.message +=
-    deadlineMs === undefined
-      ? ` [gave up after ${tried}]`
-      : ` [gave up after ${tried} within ${deadlineMs} ms]`;
+    limit === undefined ? ` [gave up after ${tried}]` : ` [gave up after ${tried} within ${limit}]`;
   return error;
 }
 
@@ -239,16 +237,22 @@ export class VultrUsersClient {
     const settings = this.#settings;
     const random = this.#hooks.random ?? Math.random;
     let deadline: number | undefined;
+    /** What the deadline is, for messages: this request's own, or the step's. */
+    let limit = `${settings.deadlineMs} ms`;
     let lastError: VultrError | undefined;
     for (let attempt = 1; ; attempt += 1) {
       await stepDeadline.paced(() => this.#hooks.pacer.acquire());
       const now = Date.now();
       // The deadline starts with the first attempt: waiting for the pacer is not Vultr's fault.
       // A step's whole budget (several requests) bounds it too.
-      deadline ??= Math.min(now + settings.deadlineMs, stepDeadline.current() ?? Infinity);
+      if (deadline === undefined) {
+        const stepEnd = stepDeadline.current() ?? Infinity;
+        deadline = Math.min(now + settings.deadlineMs, stepEnd);
+        if (stepEnd < now + settings.deadlineMs) limit = "the step's time budget";
+      }
       // A retry the pacer held past the deadline would be sent with no time to answer.
       if (now >= deadline) {
-        if (lastError !== undefined) throw gaveUp(lastError, attempt - 1, settings.deadlineMs);
+        if (lastError !== undefined) throw gaveUp(lastError, attempt - 1, limit);
         throw gaveUp(
           new VultrTimeoutError(`${call.label}: the step's time ran out before this request`),
           0,
@@ -287,7 +291,7 @@ export class VultrUsersClient {
         retryReason = reason;
       }
       const delayMs = nextDelayMs(attempt, retryAfterMs, settings, random);
-      if (Date.now() + delayMs >= deadline) throw gaveUp(lastError, attempt, settings.deadlineMs);
+      if (Date.now() + delayMs >= deadline) throw gaveUp(lastError, attempt, limit);
       if (attempt > settings.maxRetries) throw gaveUp(lastError, attempt);
       this.#hooks.onRetry?.({ label: call.label, retry: attempt, delayMs, reason: retryReason });
       await new Promise((resolve) => setTimeout(resolve, delayMs));

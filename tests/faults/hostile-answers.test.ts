@@ -224,7 +224,7 @@ describe("hostile answers from the API", () => {
     lab.transcript.observe({
       section: "hostile answers",
       case: "an error text of 100 KB",
-      outcome: "the RPC did not answer",
+      outcome: "the step fails at once with a clipped message",
       message,
     });
     expect(message).toMatch(/Vultr answered 400/);
