@@ -309,6 +309,31 @@ describe("steps given invalid inputs without a check (a tampered state, a broken
     expect(failureOf(result)).toMatch(new RegExp(row.property));
     expect(lab.emulator.requestLog()).toStrictEqual([]);
   });
+
+  it.each(["diff", "update"] as const)(
+    '%s refuses an apiEnabled of "true" instead of reading it as false, before any request',
+    async (step) => {
+      const user = freshUser();
+      const olds = {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        apiEnabled: user.api_enabled,
+        acls: [],
+        initialApiEnabled: user.api_enabled,
+        onDelete: "restore",
+      };
+      const news = lab.inputs({ userId: user.id, apiEnabled: "true" }, lab.freshProvider());
+      lab.emulator.clearRequestLog();
+      const call: Promise<unknown> =
+        step === "diff"
+          ? lab.host.diff(user.id, lab.urn("tampered"), olds, news)
+          : lab.host.update(user.id, lab.urn("tampered"), olds, news);
+      const result = await settle(call);
+      expect(failureOf(result)).toMatch(/Invalid UserApiAccess inputs: apiEnabled: /);
+      expect(lab.emulator.requestLog()).toStrictEqual([]);
+    },
+  );
 });
 
 describe("two resources claiming one user (program side, under mocks)", () => {
