@@ -5,6 +5,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isVultrApiError } from "./client/errors";
 import { stepDeadline } from "./client/step-deadline";
+import { relieveMemory } from "./memory";
 import type { VultrUser } from "./client/types";
 import { decideDiff, deleteTarget, describeUser, outputsFor, patchNeeded } from "./reconcile";
 import { currentApiKey, getRuntime, setConfig, type Runtime } from "./runtime";
@@ -56,6 +57,8 @@ async function handle<T>(body: () => Promise<T>): Promise<T> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(scrub(message), { cause: error });
+  } finally {
+    relieveMemory();
   }
 }
 
@@ -77,8 +80,9 @@ function userGone(who: string, total: number | undefined): Error {
 }
 
 /**
- * The declaration for diff, create and update. The engine runs check first, so failures here
- * mean check was bypassed; acting on them could revoke access on a misread value.
+ * The declaration for diff, create and update (and its fleet size noted). The engine runs check
+ * first, so failures here mean check was bypassed; acting on them could revoke access on a
+ * misread value.
  */
 function declaredInputs(news: Record<string, unknown>): DeclaredAccess {
   const { inputs, failures } = validateInputs(news);
@@ -87,6 +91,7 @@ function declaredInputs(news: Record<string, unknown>): DeclaredAccess {
       `Invalid UserApiAccess inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
     );
   }
+  noteFleetSize(inputs.fleetSize, "declared");
   return inputs;
 }
 
@@ -200,7 +205,6 @@ export const handlers = {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
       const declared = declaredInputs(news);
-      noteFleetSize(declared.fleetSize, "declared");
       const retargeted = declared.userId !== undefined && declared.userId !== stored.userId;
       const live =
         retargeted || isUnknown(declared.userId)
@@ -217,7 +221,6 @@ export const handlers = {
   async create(news: Record<string, unknown>): Promise<dynamic.CreateResult> {
     return handle(async () => {
       const declared = declaredInputs(news);
-      noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
       const live =
         declared.userId !== undefined
@@ -260,7 +263,6 @@ export const handlers = {
     return handle(async () => {
       const stored = storedOutputs(id, olds);
       const declared = declaredInputs(news);
-      noteFleetSize(declared.fleetSize, "declared");
       const rt = runtime();
       const live = await liveUser(rt, stored.userId);
       if (live === undefined) throw userGone(describeUser(stored), await rt.directory.total());

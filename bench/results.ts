@@ -1,0 +1,209 @@
+/**
+ * What a benchmark run records, and the issue's targets checked against it. Pure.
+ */
+import type { RequestTally } from "./measure";
+
+export type ProviderKind = "ours" | "naive";
+
+export const SCENARIOS = ["first-up", "preview", "drift-up", "refresh", "destroy"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export const SCENARIO_TITLES: Record<ScenarioName, string> = {
+  "first-up": "first up",
+  preview: "preview, no drift",
+  "drift-up": "up, 10% drift",
+  refresh: "refresh",
+  destroy: "destroy",
+};
+
+export interface ScenarioResult {
+  provider: ProviderKind;
+  /** Resources declared. */
+  k: number;
+  /** Users in the account (T). */
+  users: number;
+  scenario: ScenarioName;
+  requests: RequestTally;
+  /** Steps that failed (the naive provider does not retry). */
+  failures: number;
+  /** The first failure's message, as the user would see it. */
+  firstFailure?: string;
+  /** Creates, updates or deletes done; for preview, the diffs that reported a change. */
+  changes: number;
+  /** PATCHes the scenario needs: live values that differ from their target at its start. */
+  expectedPatches: number;
+  /** From Configure to the last step's answer (the host's start-up is not included). */
+  wallMs: number;
+  /** The provider host's peak resident set size (VmHWM); undefined without /proc. */
+  peakRssBytes: number | undefined;
+  /** The host's VmHWM as it started, before any provider code loaded: Pulumi's own share. */
+  startRssBytes: number | undefined;
+  /** Bytes of the `__provider` text stored with every resource. */
+  providerBytes: number;
+}
+
+export interface CliOperation {
+  command: string;
+  requests: RequestTally;
+  wallMs: number;
+  /** The budget this operation must meet, in requests: reads per engine pass, plus PATCHes. */
+  budget: number;
+  expectedPatches: number;
+  /** 2 for `up` without --skip-preview: a preview pass, then the update, each its own provider process. */
+  enginePasses: number;
+}
+
+export interface CliRun {
+  k: number;
+  users: number;
+  pulumiVersion: string;
+  operations: CliOperation[];
+  /** `__provider` bytes per resource, from the exported state. */
+  providerBytes: number | undefined;
+}
+
+export interface RunSettings {
+  mode: string;
+  ks: number[];
+  latencyMs: number;
+  rateLimitPerSecond: number;
+  parallel: number;
+  /** Our provider's pacing (its default unless VULTR_MAX_RPS says otherwise). */
+  pacerRatePerSecond: number;
+  /** The naive provider runs only up to this k (it takes minutes above). */
+  naiveMaxK: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  status: "met" | "missed" | "not measured";
+  detail: string;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  durationMs: number;
+  environment: { node: string; platform: string; cpus: number; pulumiSdk: string };
+  settings: RunSettings;
+  results: ScenarioResult[];
+  cli?: CliRun;
+  targets: TargetCheck[];
+}
+
+/** The budget for reads: min(k, ⌈T/500⌉) + 1 requests (DESIGN.md, "The directory"). */
+export function readBudget(k: number, users: number): number {
+  return Math.min(k, Math.ceil(users / 500)) + 1;
+}
+
+/** Every request that is not a PATCH. */
+export function readsOf(requests: RequestTally): number {
+  return requests.total - requests.patches;
+}
+
+export function withinBudget(result: ScenarioResult): boolean {
+  return (
+    readsOf(result.requests) <= readBudget(result.k, result.users) &&
+    result.requests.patches === result.expectedPatches
+  );
+}
+
+const KIB = 1024;
+const MB = 1_000_000;
+export const PROVIDER_BYTES_LIMIT = 3 * KIB;
+export const RSS_LIMIT_BYTES = 150 * MB;
+export const RSS_TARGET_K = 10_000;
+/** Below this many PATCHes a throughput figure says more about the burst than the rate. */
+export const MIN_PATCHES_FOR_RATE = 50;
+
+export function checkTargets(
+  results: readonly ScenarioResult[],
+  settings: RunSettings,
+  cli?: CliRun,
+): TargetCheck[] {
+  const ours = results.filter((r) => r.provider === "ours");
+  const checks: TargetCheck[] = [];
+
+  const overBudget = ours.filter((r) => !withinBudget(r));
+  checks.push({
+    target:
+      "preview, up without changes, refresh, destroy: ≤ min(k, ⌈T/500⌉) + 1 reads; up: + exactly c PATCHes",
+    status: ours.length === 0 ? "not measured" : overBudget.length === 0 ? "met" : "missed",
+    detail:
+      overBudget.length === 0
+        ? `${ours.length} scenarios within budget`
+        : overBudget
+            .map(
+              (r) =>
+                `k=${r.k} ${r.scenario}: ${readsOf(r.requests)} reads (budget ${readBudget(r.k, r.users)}), ` +
+                `${r.requests.patches} PATCHes (expected ${r.expectedPatches})`,
+            )
+            .join("; "),
+  });
+
+  const rateLimited = ours.reduce((sum, r) => sum + r.requests.rateLimited, 0);
+  const failures = ours.reduce((sum, r) => sum + r.failures, 0);
+  checks.push({
+    target: "zero 429s (and no failed step)",
+    status:
+      ours.length === 0 ? "not measured" : rateLimited === 0 && failures === 0 ? "met" : "missed",
+    detail: `${rateLimited} × 429, ${failures} failed steps over ${ours.length} scenarios`,
+  });
+
+  const bulk = ours
+    .filter((r) => r.requests.patchesApplied >= MIN_PATCHES_FOR_RATE)
+    .sort((a, b) => b.requests.patchesApplied - a.requests.patchesApplied)[0];
+  const wanted = 0.9 * settings.pacerRatePerSecond;
+  const rate = bulk?.requests.patchesPerSecond;
+  checks.push({
+    target: `bulk changes at ≥ 90% of the configured rate (${settings.pacerRatePerSecond}/s)`,
+    status:
+      bulk === undefined || rate === undefined ? "not measured" : rate >= wanted ? "met" : "missed",
+    detail:
+      bulk === undefined || rate === undefined
+        ? `no scenario with ≥ ${MIN_PATCHES_FOR_RATE} PATCHes in this run (k = 1000 has 100)`
+        : `${rate.toFixed(1)} PATCH/s over ${bulk.requests.patchesApplied} PATCHes (k=${bulk.k} ${bulk.scenario}); ` +
+          `${((100 * rate) / settings.pacerRatePerSecond).toFixed(0)}% of ${settings.pacerRatePerSecond}/s`,
+  });
+
+  const providerBytes = Math.max(0, ...ours.map((r) => r.providerBytes));
+  checks.push({
+    target: "`__provider` ≤ 3 KiB per resource",
+    status:
+      ours.length === 0 ? "not measured" : providerBytes <= PROVIDER_BYTES_LIMIT ? "met" : "missed",
+    detail:
+      `${providerBytes} bytes serialized by the SDK` +
+      (cli?.providerBytes === undefined
+        ? ""
+        : `; ${cli.providerBytes} bytes in the CLI run's state`),
+  });
+
+  const atTarget = ours.filter((r) => r.k >= RSS_TARGET_K && r.peakRssBytes !== undefined);
+  const peak = Math.max(0, ...atTarget.map((r) => r.peakRssBytes ?? 0));
+  const start = Math.max(0, ...atTarget.map((r) => r.startRssBytes ?? 0));
+  checks.push({
+    target: "provider host ≤ 150 MB RSS at k = 10,000",
+    status: atTarget.length === 0 ? "not measured" : peak <= RSS_LIMIT_BYTES ? "met" : "missed",
+    detail:
+      atTarget.length === 0
+        ? "run `npm run bench -- --k 10000`"
+        : `peak ${(peak / MB).toFixed(1)} MB over ${atTarget.length} scenarios at k=${RSS_TARGET_K} ` +
+          `(the host alone, before the provider loads: ${(start / MB).toFixed(1)} MB)`,
+  });
+
+  if (cli !== undefined) {
+    const over = cli.operations.filter(
+      (op) =>
+        op.requests.total > op.budget ||
+        op.requests.patches !== op.expectedPatches ||
+        op.requests.rateLimited > 0,
+    );
+    checks.push({
+      target: `the same budget through the real pulumi CLI (k = ${cli.k}), per engine pass`,
+      status: over.length === 0 ? "met" : "missed",
+      detail: cli.operations
+        .map((op) => `${op.command}: ${op.requests.total}/${op.budget}`)
+        .join(", "),
+    });
+  }
+  return checks;
+}

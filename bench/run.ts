@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: the fleet benchmark. Our provider and the naive baseline, each through the
+ * real dynamic-provider host, against one emulator; results to bench/results/. See
+ * bench/README.md.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator } from "../emulator";
+import { DEFAULT_MAX_RPS } from "../provider/settings";
+import { providerShim } from "../sdk/provider-shim";
+import { serializeProvider } from "../tests/support/provider-host";
+import { runCli } from "./cli-run";
+import { prepareHostDirectory, repositoryRoot } from "./fleet";
+import { NaiveUserApiAccessProvider } from "./naive-provider";
+import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options";
+import { renderMarkdown, scenarioLine } from "./report-markdown";
+import { renderWallTimeChart } from "./report-svg";
+import {
+  checkTargets,
+  RSS_TARGET_K,
+  type BenchReport,
+  type CliRun,
+  type ProviderKind,
+  type RunSettings,
+  type ScenarioResult,
+  type TargetCheck,
+} from "./results";
+import { runFleet } from "./scenarios";
+
+/** T = 2k: the account holds twice the users the program declares. */
+const USERS_PER_RESOURCE = 2;
+const CLI_K = 100;
+
+async function main(): Promise<void> {
+  const root = repositoryRoot();
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2), path.join(root, "bench", "results"));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  const started = Date.now();
+  const settings: RunSettings = {
+    mode: options.name,
+    ks: options.ks,
+    latencyMs: options.latencyMs,
+    rateLimitPerSecond: options.rateLimitPerSecond,
+    parallel: options.parallel,
+    pacerRatePerSecond: DEFAULT_MAX_RPS,
+    naiveMaxK: options.naiveMaxK,
+  };
+  const providerTexts: Record<ProviderKind, string> = {
+    ours: await serializeProvider(providerShim),
+    naive: await serializeProvider(new NaiveUserApiAccessProvider()),
+  };
+  const emulator = await startEmulator({
+    latencyMs: options.latencyMs,
+    rateLimitPerSecond: options.rateLimitPerSecond,
+  });
+  const hostDirectory = await prepareHostDirectory(root);
+  const results: ScenarioResult[] = [];
+  let cli: CliRun | undefined;
+  try {
+    for (const k of options.ks) {
+      const providers: ProviderKind[] = k <= options.naiveMaxK ? ["ours", "naive"] : ["ours"];
+      for (const provider of providers) {
+        results.push(
+          ...(await runFleet({
+            emulator,
+            hostDirectory: hostDirectory.path,
+            provider,
+            providerText: providerTexts[provider],
+            k,
+            users: USERS_PER_RESOURCE * k,
+            parallel: options.parallel,
+            rateLimitPerSecond: options.rateLimitPerSecond,
+            onScenario: (result) => console.error(scenarioLine(result)),
+          })),
+        );
+      }
+    }
+    if (options.cli) {
+      cli = await runCli({
+        root,
+        emulator,
+        k: CLI_K,
+        users: USERS_PER_RESOURCE * CLI_K,
+        onOperation: (line) => console.error(line),
+      });
+    }
+  } finally {
+    await emulator.close();
+    await hostDirectory.remove();
+  }
+
+  const report: BenchReport = {
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      pulumiSdk: pulumiSdkVersion(),
+    },
+    settings,
+    results,
+    ...(cli === undefined ? {} : { cli }),
+    targets: withMemoryRun(checkTargets(results, settings, cli), options),
+  };
+  await writeReport(report, options);
+  for (const check of report.targets) {
+    console.log(`${check.status.padEnd(12)} ${check.target}: ${check.detail}`);
+  }
+  console.log(`bench: ${(report.durationMs / 1000).toFixed(1)} s; results in ${options.outDir}`);
+}
+
+async function writeReport(report: BenchReport, options: BenchOptions): Promise<void> {
+  await mkdir(options.outDir, { recursive: true });
+  const base = path.join(options.outDir, options.name);
+  // A chart against k needs more than one k (the memory run has one).
+  const chartName =
+    new Set(report.results.map((r) => r.k)).size < 2
+      ? undefined
+      : options.name === "latest"
+        ? "wall-time.svg"
+        : `${options.name}-wall-time.svg`;
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${base}.md`, renderMarkdown(report, chartName));
+  if (chartName !== undefined) {
+    await writeFile(path.join(options.outDir, chartName), renderWallTimeChart(report));
+  }
+}
+
+/**
+ * The memory target is measured by a separate run (`--k 10000`, minutes long); the full run's
+ * report shows that run's verdict when its results are next to it.
+ */
+function withMemoryRun(targets: TargetCheck[], options: BenchOptions): TargetCheck[] {
+  const file = path.join(options.outDir, `k${RSS_TARGET_K}.json`);
+  if (options.ks.includes(RSS_TARGET_K) || !existsSync(file)) return targets;
+  const memoryRun = JSON.parse(readFileSync(file, "utf8")) as BenchReport;
+  const measured = memoryRun.targets.find((t) => t.target.includes("RSS"));
+  if (measured === undefined || measured.status === "not measured") return targets;
+  return targets.map((t) =>
+    t.target.includes("RSS")
+      ? {
+          ...measured,
+          detail: `${measured.detail} (k${RSS_TARGET_K}.json, ${memoryRun.startedAt})`,
+        }
+      : t,
+  );
+}
+
+function pulumiSdkVersion(): string {
+  const manifest = require.resolve("@pulumi/pulumi/package.json");
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

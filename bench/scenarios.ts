@@ -1,0 +1,197 @@
+/**
+ * One fleet's life, played through the real provider host: first up, preview, up after drift,
+ * refresh, destroy. Each scenario is its own provider process, as each `pulumi` command is.
+ */
+import type { RunningEmulator } from "../emulator";
+import { startProviderHost, type ProviderHost } from "../tests/support/provider-host";
+import { SimulatedEngine, type OperationOutcome, type StackState } from "./engine";
+import {
+  chooseDeclared,
+  chooseDrifted,
+  declareProgram,
+  injectDrift,
+  patchesForDestroy,
+  patchesForUp,
+  seedAccount,
+} from "./fleet";
+import { peakRssBytes, tallyRequests } from "./measure";
+import type { ProviderKind, ScenarioName, ScenarioResult } from "./results";
+
+/** The limiter counts requests over the last second: a scenario starts after a quiet one. */
+const QUIET_WINDOW_MS = 1_050;
+/** A failed step is run again (uncounted) this many times at most before the run gives up. */
+const SETTLE_ATTEMPTS = 3;
+
+export interface FleetRunOptions {
+  emulator: RunningEmulator;
+  /** Where the provider host runs (see prepareHostDirectory). */
+  hostDirectory: string;
+  provider: ProviderKind;
+  /** The `__provider` text of every resource. */
+  providerText: string;
+  k: number;
+  users: number;
+  parallel: number;
+  /** The emulator's limit, put back after a settle lifted it. */
+  rateLimitPerSecond: number;
+  onScenario?: (result: ScenarioResult) => void;
+}
+
+type Operation = (engine: SimulatedEngine) => Promise<OperationOutcome>;
+type Settle = (engine: SimulatedEngine, failed: ReadonlySet<string>) => Promise<OperationOutcome>;
+
+interface ScenarioPlan {
+  name: ScenarioName;
+  /** Runs before the provider starts: drift, and what the scenario must PATCH. */
+  prepare: () => number;
+  operation: Operation;
+  /**
+   * Runs the failed steps again with the rate limit lifted, so that the next scenario starts
+   * from the state a successful run leaves (as a user re-running the command would get).
+   */
+  settle?: Settle;
+}
+
+let lastTrafficAt = 0;
+
+export async function runFleet(options: FleetRunOptions): Promise<ScenarioResult[]> {
+  const { emulator, k, users } = options;
+  const declared = chooseDeclared(seedAccount(emulator, users), k);
+  const program = declareProgram(declared, options.providerText);
+  const state: StackState = new Map();
+  const only = (failed: ReadonlySet<string>) => program.filter((r) => failed.has(r.urn));
+
+  const plans: ScenarioPlan[] = [
+    {
+      name: "first-up",
+      prepare: () => patchesForUp(emulator, program),
+      operation: (engine) => engine.up(program, state),
+      settle: (engine, failed) => engine.up(only(failed), state),
+    },
+    {
+      name: "preview",
+      prepare: () => 0,
+      operation: (engine) => engine.preview(program, state),
+    },
+    {
+      name: "drift-up",
+      prepare: () => {
+        injectDrift(emulator, chooseDrifted(declared));
+        return patchesForUp(emulator, program);
+      },
+      operation: (engine) => engine.up(program, state),
+      settle: (engine, failed) => engine.up(only(failed), state),
+    },
+    {
+      name: "refresh",
+      prepare: () => 0,
+      operation: (engine) => engine.refresh(state),
+      settle: (engine, failed) => engine.refresh(state, failed),
+    },
+    {
+      name: "destroy",
+      prepare: () => patchesForDestroy(emulator, state),
+      operation: (engine) => engine.destroy(state),
+      settle: (engine, failed) => engine.destroy(state, failed),
+    },
+  ];
+
+  const results: ScenarioResult[] = [];
+  for (const plan of plans) {
+    const result = await runScenario(options, plan);
+    results.push(result);
+    options.onScenario?.(result);
+  }
+  return results;
+}
+
+async function runScenario(options: FleetRunOptions, plan: ScenarioPlan): Promise<ScenarioResult> {
+  const { emulator } = options;
+  const expectedPatches = plan.prepare();
+  const host = await startProviderHost({
+    cwd: options.hostDirectory,
+    env: hostEnvironment(),
+    project: "bench",
+    // A step may queue behind many others for the pacer.
+    rpcTimeoutMs: 600_000,
+  });
+  try {
+    const startRss = await peakRssBytes(host.pid);
+    await quietWindow();
+    emulator.clearRequestLog();
+    const started = performance.now();
+    await configure(host, emulator);
+    const engine = new SimulatedEngine(host, { parallel: options.parallel });
+    const outcome = await plan.operation(engine);
+    const wallMs = performance.now() - started;
+    const requests = tallyRequests(emulator);
+    const peak = await peakRssBytes(host.pid);
+    lastTrafficAt = Date.now();
+    if (plan.settle !== undefined) {
+      await settle(emulator, options.rateLimitPerSecond, engine, plan.settle, outcome);
+    }
+    const firstFailure = outcome.failures[0];
+    return {
+      provider: options.provider,
+      k: options.k,
+      users: options.users,
+      scenario: plan.name,
+      requests,
+      failures: outcome.failures.length,
+      ...(firstFailure === undefined
+        ? {}
+        : { firstFailure: `${firstFailure.rpc}: ${firstFailure.message}` }),
+      changes: outcome.changes,
+      expectedPatches,
+      wallMs,
+      peakRssBytes: peak,
+      startRssBytes: startRss,
+      providerBytes: Buffer.byteLength(options.providerText, "utf8"),
+    };
+  } finally {
+    await host.close();
+  }
+}
+
+/** The key is a stack secret, the endpoint plain config, as `pulumi config set` stores them. */
+export async function configure(host: ProviderHost, emulator: RunningEmulator): Promise<void> {
+  await host.configure(
+    { "vultr:apiKey": emulator.ownerKey, "vultr:apiEndpoint": emulator.baseUrl },
+    { secretKeys: ["vultr:apiKey"] },
+  );
+}
+
+/** This environment without VULTR_* settings, so only the stack config configures providers. */
+export function hostEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("VULTR_")),
+  );
+}
+
+async function quietWindow(): Promise<void> {
+  const wait = lastTrafficAt + QUIET_WINDOW_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+async function settle(
+  emulator: RunningEmulator,
+  rateLimitPerSecond: number,
+  engine: SimulatedEngine,
+  again: Settle,
+  outcome: OperationOutcome,
+): Promise<void> {
+  let failed = outcome.failedUrns;
+  if (failed.size === 0) return;
+  emulator.setRateLimit(0);
+  try {
+    for (let attempt = 1; failed.size > 0; attempt += 1) {
+      if (attempt > SETTLE_ATTEMPTS) {
+        throw new Error(`${failed.size} steps still fail with the rate limit lifted`);
+      }
+      failed = (await again(engine, failed)).failedUrns;
+    }
+  } finally {
+    emulator.setRateLimit(rateLimitPerSecond);
+    lastTrafficAt = Date.now();
+  }
+}
