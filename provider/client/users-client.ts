@@ -1,10 +1,8 @@
-import { adviceFor, adviceForTransport } from "./advice";
+import { adviceFor } from "./advice";
+import { clippedVultrText, gaveUp, redact, transientReason } from "./failures";
 import { normalizeEndpoint } from "./endpoint";
 import {
   isVultrApiError,
-  isVultrInvalidResponseError,
-  isVultrNetworkError,
-  isVultrTimeoutError,
   VultrApiError,
   VultrError,
   VultrInvalidResponseError,
@@ -39,68 +37,12 @@ interface Call {
   userId?: string;
 }
 
-function vultrText(response: RawResponse): string {
-  try {
-    const body = JSON.parse(response.text) as unknown;
-    if (typeof body === "object" && body !== null && "error" in body) {
-      const text = body.error;
-      if (typeof text === "string" && text !== "") return text;
-    }
-  } catch {
-    // Not JSON (a proxy's HTML page, say): fall through to the raw start of the body.
-  }
-  const raw = response.text.trim().replace(/\s+/g, " ").slice(0, 120);
-  return raw === "" ? response.statusText || "no error text" : raw;
-}
-
-/** Vultr's text, clipped: a huge error body must not become a huge message (or gRPC reply). */
-function clippedVultrText(response: RawResponse): string {
-  const text = vultrText(response);
-  return text.length > 300 ? `${text.slice(0, 300)}… (${text.length} characters)` : text;
-}
-
 /** What may follow `Bearer `: visible ASCII. Anything else would make the HTTP layer fail. */
 const SENDABLE_KEY = /^[\x21-\x7e]+$/;
-
-/**
- * Removes the key from a text. Messages are built without it; this is the last line of defence
- * against an answer that echoes the request (some proxies' error pages do).
- */
-function redact(text: string, apiKey: string): string {
-  return apiKey.length >= 8 ? text.split(apiKey).join("[redacted]") : text;
-}
 
 /** A page size Vultr accepts: 1 to 500. */
 function pageSize(requested: number | undefined): number {
   return Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(requested ?? MAX_PER_PAGE)));
-}
-
-/**
- * The last failure, saying that and why the client stopped trying, and for failures without an
- * HTTP status (API errors carry their own advice) what to do.
- */
-function gaveUp(error: VultrError, attempts: number, limit?: string): VultrError {
-  const tried = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-  if (!isVultrApiError(error)) {
-    const kind = isVultrTimeoutError(error)
-      ? "timeout"
-      : isVultrNetworkError(error)
-        ? "network"
-        : "invalid answer";
-    error.message += ` — ${adviceForTransport(kind)}`;
-  }
-  error.message +=
-    limit === undefined ? ` [gave up after ${tried}]` : ` [gave up after ${tried} within ${limit}]`;
-  return error;
-}
-
-function transientReason(error: unknown): string | undefined {
-  if (isVultrTimeoutError(error)) return "timeout";
-  if (isVultrNetworkError(error)) return "network error";
-  // A 200 with HTML or a cut-off body is a glitch between us and Vultr; GET and the boolean
-  // PATCH are idempotent, so asking again is safe.
-  if (isVultrInvalidResponseError(error)) return "invalid answer";
-  return undefined;
 }
 
 /**
