@@ -4,6 +4,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isVultrApiError } from "./client/errors";
+import { redact } from "./client/failures";
 import { stepDeadline } from "./client/step-deadline";
 import { relieveMemory } from "./memory";
 import type { VultrUser } from "./client/types";
@@ -41,7 +42,7 @@ function runtime(): Runtime {
 /** Removes the key from any text as a last line of defence; messages are built without it. */
 function scrub(text: string): string {
   const key = currentApiKey() ?? process.env.VULTR_API_KEY;
-  return key && key.length >= 8 ? text.split(key).join("[redacted]") : text;
+  return key ? redact(text, key) : text;
 }
 
 /**
