@@ -7,27 +7,14 @@
  */
 import { lstatSync, realpathSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator, type SeedUser } from "../emulator";
+import { startEmulator, type RunningEmulator } from "../emulator";
+import { ALICE, CI_BOT } from "./demo-account";
 import { findProjectRoot } from "./project-root";
 import { ensurePulumiCli, LocalPulumi, PulumiInterrupted } from "./pulumi-cli";
 import { PulumiStack } from "./pulumi-stack";
 
 const PACKAGE_NAME = "pulumi-vultr-user-access";
 
-const CI_BOT = {
-  email: "ci@example.com",
-  name: "CI Deploy",
-  api_enabled: false,
-  service_user: true,
-  acls: ["provisioning", "subscriptions_view"],
-} satisfies SeedUser;
-const ALICE = {
-  id: "cb676a46-66fd-4dfb-b839-443f2e6c0b60",
-  email: "alice@example.com",
-  name: "Alice Martin",
-  api_enabled: true,
-  acls: ["billing"],
-} satisfies SeedUser;
 /** Everyone else in the account, generated with a fixed seed (`npm run emulator` shows 25 too). */
 const OTHER_USERS = { count: 23, seed: 2024 };
 

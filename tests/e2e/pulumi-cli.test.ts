@@ -4,6 +4,7 @@
  * secret, and the Vultr users emulator as the API.
  */
 import { startEmulator, type RunningEmulator, type SeedUser } from "../../emulator";
+import { ALICE, CI_BOT } from "../../scripts/demo-account";
 import { findProjectRoot } from "../../scripts/project-root";
 import { LocalPulumi } from "../../scripts/pulumi-cli";
 import { PulumiStack } from "../../scripts/pulumi-stack";
@@ -17,21 +18,6 @@ jest.setTimeout(3 * 60_000);
 const PROJECT_ROOT = findProjectRoot(__dirname);
 
 // The account. Enough other users that the provider lists a realistic account, not just ours.
-const CI_BOT = {
-  id: "b6ff706a-431d-42c3-aba8-a827efc530cd",
-  email: "ci@example.com",
-  name: "CI Deploy",
-  api_enabled: false,
-  service_user: true,
-  acls: ["provisioning", "subscriptions_view"],
-} satisfies SeedUser;
-const ALICE = {
-  id: "cb676a46-66fd-4dfb-b839-443f2e6c0b60",
-  email: "alice@example.com",
-  name: "Alice Martin",
-  api_enabled: true,
-  acls: ["billing"],
-} satisfies SeedUser;
 const BOB = { id: "75e7edec-ee6f-43b1-b736-d1461cd89931", email: "bob@example.com", name: "Bob Okafor", api_enabled: false } satisfies SeedUser; // prettier-ignore
 const CAROL = { id: "d76b1c43-25d0-4802-9ffe-8a2d63082e5e", email: "carol@example.com", name: "Carol Tanaka", api_enabled: true } satisfies SeedUser; // prettier-ignore
 const DAVE = { id: "8214ff09-5778-430e-86c5-97910350e707", email: "dave@example.com", name: "Dave Silva", api_enabled: false } satisfies SeedUser; // prettier-ignore
