@@ -4,15 +4,18 @@
  * offline) previews, updates, refreshes and destroys it, and the emulator counts the requests of
  * each command.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { RunningEmulator } from "../emulator";
+import {
+  ensurePulumiCli,
+  LocalPulumi,
+  PulumiCommandError,
+  type PulumiCli,
+} from "../scripts/pulumi-cli";
 import { chooseDeclared, chooseDrifted, injectDrift, patchesForUp, seedAccount } from "./fleet";
 import { tallyRequests } from "./measure";
 import { readBudget, type CliOperation, type CliRun } from "./results";
-import { hostEnvironment } from "./scenarios";
 
 export interface CliRunOptions {
   root: string;
@@ -34,20 +37,18 @@ fleet.forEach((user, index) => {
 `;
 
 interface Scratch {
-  /** The temporary directory: program, state backend and PULUMI_HOME. */
-  root: string;
+  pulumi: LocalPulumi;
   /** The program directory, where every command runs. */
   dir: string;
-  env: NodeJS.ProcessEnv;
-  pulumi: string;
 }
 
 export async function runCli(options: CliRunOptions): Promise<CliRun> {
   const { emulator, k, users } = options;
-  const pulumi = await findPulumi(options.root);
+  const lookup = ensurePulumiCli(options.root, "capture");
+  if (!lookup.found) throw new Error(lookup.reason);
   const declared = chooseDeclared(seedAccount(emulator, users), k);
   const fleet = declared.map((user) => ({ userId: user.id, apiEnabled: user.api_enabled }));
-  const scratch = await prepareScratch(options.root, pulumi, fleet);
+  const scratch = await prepareScratch(options.root, lookup.cli, fleet);
   const budget = readBudget(k, users);
   const program = fleet.map((f, i) => ({
     urn: String(i),
@@ -100,20 +101,8 @@ export async function runCli(options: CliRunOptions): Promise<CliRun> {
       providerBytes,
     };
   } finally {
-    await rm(scratch.root, { recursive: true, force: true });
+    await scratch.pulumi.dispose();
   }
-}
-
-/** The CLI, built or found by scripts/ensure-pulumi.sh (its last stdout line). */
-async function findPulumi(root: string): Promise<string> {
-  const { stdout } = await run("bash", [path.join(root, "scripts", "ensure-pulumi.sh")], {
-    cwd: root,
-    env: process.env,
-  });
-  const last = stdout.trim().split("\n").pop();
-  if (last === undefined || last === "")
-    throw new Error("scripts/ensure-pulumi.sh printed no path");
-  return last;
 }
 
 /**
@@ -122,15 +111,14 @@ async function findPulumi(root: string): Promise<string> {
  */
 async function prepareScratch(
   root: string,
-  pulumi: string,
+  cli: PulumiCli,
   fleet: readonly { userId: string; apiEnabled: boolean }[],
 ): Promise<Scratch> {
-  const dir = await mkdtemp(path.join(tmpdir(), "vultr-bench-cli-"));
-  const programDir = path.join(dir, "program");
+  // Offline, private, and without the machine's VULTR_* settings (see LocalPulumi).
+  const pulumi = await LocalPulumi.create(cli);
+  const programDir = path.join(pulumi.rootDir, "program");
   const modules = path.join(programDir, "node_modules");
   await mkdir(path.join(modules, "@pulumi"), { recursive: true });
-  await mkdir(path.join(dir, "state"));
-  await mkdir(path.join(dir, "home"));
   await symlink(root, path.join(modules, "pulumi-vultr-user-access"), "dir");
   await symlink(
     path.join(root, "node_modules", "@pulumi", "pulumi"),
@@ -147,25 +135,16 @@ async function prepareScratch(
   );
   await writeFile(path.join(programDir, "index.js"), PROGRAM);
   await writeFile(path.join(programDir, "fleet.json"), JSON.stringify(fleet));
-  const env: NodeJS.ProcessEnv = {
-    ...hostEnvironment(),
-    PATH: `${path.dirname(pulumi)}${path.delimiter}${process.env["PATH"] ?? ""}`,
-    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
-    PULUMI_HOME: path.join(dir, "home"),
-  };
-  return { root: dir, dir: programDir, env, pulumi };
+  return { pulumi, dir: programDir };
 }
 
-function pulumiCommand(scratch: Scratch, args: string[], stdin?: string): Promise<string> {
-  return run(scratch.pulumi, [...args, "--non-interactive"], {
+async function pulumiCommand(scratch: Scratch, args: string[], stdin?: string): Promise<string> {
+  const result = await scratch.pulumi.run([...args, "--non-interactive"], {
     cwd: scratch.dir,
-    env: scratch.env,
     ...(stdin === undefined ? {} : { stdin }),
-  }).then(({ stdout }) => stdout);
+  });
+  if (result.code !== 0) throw new PulumiCommandError(result);
+  return result.stdout;
 }
 
 /** The length of the `__provider` text the engine stored with the first resource. */
@@ -181,30 +160,4 @@ async function providerBytesInState(scratch: Scratch): Promise<number | undefine
 /** Lets the emulator's one-second window empty between commands. */
 async function quietSecond(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1_050));
-}
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string },
-): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.stdin.end(options.stdin ?? "");
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code === 0) return resolve({ stdout, stderr });
-      const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-40).join("\n");
-      const shown = args.filter((arg) => arg !== "--non-interactive").join(" ");
-      reject(new Error(`${path.basename(command)} ${shown} exited with ${code}:\n${tail}`));
-    });
-  });
 }

@@ -2,29 +2,18 @@
  * The account and the program a benchmark run plays: T users in the emulator, k of them
  * declared, a tenth of those drifted, and the directory the provider host runs in.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, mkdir, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { EmulatedUser, RunningEmulator } from "../emulator";
+import { findProjectRoot } from "../scripts/project-root";
 import type { DeclaredResource, StackState } from "./engine";
 
 const PACKAGE_NAME = "pulumi-vultr-user-access";
 const RESOURCE_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
 /** Every benchmark account is generated from this seed, so ours and the naive see the same users. */
 export const ACCOUNT_SEED = 20_240_605;
-
-/** The repository root: the nearest directory above this file whose package.json is ours. */
-export function repositoryRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest)) {
-      const { name } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown };
-      if (name === PACKAGE_NAME) return dir;
-    }
-    if (path.dirname(dir) === dir) throw new Error(`No ${PACKAGE_NAME} package.json above ${from}`);
-  }
-}
 
 export interface HostDirectory {
   path: string;
@@ -36,7 +25,9 @@ export interface HostDirectory {
  * providers' `require("pulumi-vultr-user-access/provider")` and `require("node-fetch")` resolve
  * from its node_modules, linked to this repository (whose `dist/` must be built).
  */
-export async function prepareHostDirectory(root = repositoryRoot()): Promise<HostDirectory> {
+export async function prepareHostDirectory(
+  root = findProjectRoot(__dirname),
+): Promise<HostDirectory> {
   if (!existsSync(path.join(root, "dist", "provider", "index.js"))) {
     throw new Error(`${root}/dist/provider is missing: run \`npm run build\` first`);
   }

@@ -12,7 +12,8 @@ import { DEFAULT_MAX_RPS } from "../provider/settings";
 import { providerShim } from "../sdk/provider-shim";
 import { serializeProvider } from "../tests/support/provider-host";
 import { runCli } from "./cli-run";
-import { prepareHostDirectory, repositoryRoot } from "./fleet";
+import { findProjectRoot } from "../scripts/project-root";
+import { prepareHostDirectory } from "./fleet";
 import { NaiveUserApiAccessProvider } from "./naive-provider";
 import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options";
 import { renderMarkdown, scenarioLine } from "./report-markdown";
@@ -34,7 +35,7 @@ const USERS_PER_RESOURCE = 2;
 const CLI_K = 100;
 
 async function main(): Promise<void> {
-  const root = repositoryRoot();
+  const root = findProjectRoot(__dirname);
   let options: BenchOptions;
   try {
     options = parseOptions(process.argv.slice(2), path.join(root, "bench", "results"));

@@ -97,16 +97,21 @@ export interface LocalPulumiOptions {
    * (into `tempDir`), which tests then search for secrets. @default false
    */
   verboseLogs?: boolean;
+  /** Added to the environment of every command, and so of the provider host it starts. */
+  extraEnv?: Record<string, string>;
 }
 
-/** Environment variables that would make a run depend on the machine rather than on the stack. */
-const MACHINE_SETTINGS = [
-  "VULTR_API_KEY",
-  "VULTR_API_ENDPOINT",
-  "VULTR_MAX_RPS",
-  "PULUMI_ACCESS_TOKEN",
-  "PULUMI_CONFIG_PASSPHRASE_FILE",
-];
+/**
+ * Environment variables that would make a run depend on the machine rather than on the stack:
+ * every `VULTR_*` setting of the provider, and Pulumi's own credentials.
+ */
+function isMachineSetting(name: string): boolean {
+  return (
+    name.startsWith("VULTR_") ||
+    name === "PULUMI_ACCESS_TOKEN" ||
+    name === "PULUMI_CONFIG_PASSPHRASE_FILE"
+  );
+}
 
 /**
  * A private Pulumi installation: its own PULUMI_HOME, a `file://` backend, a passphrase for
@@ -143,8 +148,9 @@ export class LocalPulumi {
 
   /** The environment of every command: offline, private, and with the CLI first on PATH. */
   env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of MACHINE_SETTINGS) delete env[name];
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !isMachineSetting(name)),
+    );
     return {
       ...env,
       PATH: [this.cli.binDir, process.env.PATH ?? ""].join(path.delimiter),
@@ -154,6 +160,7 @@ export class LocalPulumi {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       TMPDIR: this.tempDir,
+      ...this.options.extraEnv,
     };
   }
 

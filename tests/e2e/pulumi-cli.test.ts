@@ -9,7 +9,7 @@ import { findProjectRoot } from "../../scripts/project-root";
 import { LocalPulumi } from "../../scripts/pulumi-cli";
 import { PulumiStack } from "../../scripts/pulumi-stack";
 import { filesContaining, filesUnder } from "./file-search";
-import { describeWithPulumiCli } from "./pulumi-cli-gate";
+import { describeWithPulumiCli } from "../support/pulumi-cli-gate";
 import { ScratchProject } from "./scratch-project";
 import { accessResources, outputsOf, stackState, type StackState } from "./stack-state";
 
