@@ -5,6 +5,8 @@
  * accepted without letting anything extra into the outputs.
  */
 import type { EmulatedUser } from "../../emulator";
+// A user object as Vultr shows it, from the emulator itself.
+import { publicUser } from "../../emulator/api-routes";
 import type { ProviderHost } from "../support/provider-host";
 import {
   FAST_SETTINGS,
@@ -38,18 +40,6 @@ function pageOneUser(): EmulatedUser {
   const user = users[++taken];
   if (user === undefined || taken >= 500) throw new Error("out of page-one users");
   return user;
-}
-
-/** A user object as Vultr shows it. */
-function publicUser(user: EmulatedUser): Props {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    api_enabled: user.api_enabled,
-    acls: user.acls,
-    service_user: user.service_user,
-  };
 }
 
 function page(list: Props[], total = list.length, next = ""): Props {
