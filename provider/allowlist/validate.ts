@@ -1,0 +1,111 @@
+/**
+ * Validation of the `allowedIps` input for `check`: every problem is one failure naming
+ * `allowedIps` or `allowedIps[i]`, with the offending text quoted.
+ */
+import { UNKNOWN } from "../types";
+import { quoteForMessage } from "../user-id";
+import { formatEntry, parseEntry, sortEntries, type AllowlistEntry } from "./entry";
+import { rangeProblem } from "./public-ranges";
+
+/** Vultr's limit is undocumented; 50 is the emulator's default and the plausible one. */
+export const DEFAULT_MAX_ALLOWLIST_ENTRIES = 50;
+
+export interface AllowedIpsFailure {
+  property: string;
+  reason: string;
+}
+
+export interface AllowedIpsValidation {
+  /** The valid entries: canonical, deduplicated, sorted. */
+  entries: AllowlistEntry[];
+  failures: AllowedIpsFailure[];
+}
+
+export interface AllowedIpsOptions {
+  /** The declared `apiEnabled`; "unknown" while it is computed during preview. */
+  apiEnabled: boolean | "unknown";
+  maxEntries: number;
+}
+
+/** "null", "a list", or the type and a clipped rendering: what a wrong value was. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return `${typeof value} ${quoteForMessage(value)}`;
+}
+
+/** Validates the `allowedIps` input. Pulumi's unknown values (during preview) are skipped. */
+export function validateAllowedIps(
+  value: unknown,
+  options: AllowedIpsOptions,
+): AllowedIpsValidation {
+  if (value === UNKNOWN) return { entries: [], failures: [] };
+  if (!Array.isArray(value)) {
+    return {
+      entries: [],
+      failures: [
+        {
+          property: "allowedIps",
+          reason:
+            `allowedIps must be a list of IP addresses or CIDR ranges (e.g. ["203.0.113.7", ` +
+            `"2001:db8::/32"]), got ${describeValue(value)}`,
+        },
+      ],
+    };
+  }
+  const failures: AllowedIpsFailure[] = [];
+  /** Canonical text → the first index that declared it. */
+  const firstIndex = new Map<string, number>();
+  const entries: AllowlistEntry[] = [];
+  value.forEach((element: unknown, i) => {
+    const property = `allowedIps[${i}]`;
+    if (element === UNKNOWN) return;
+    if (typeof element !== "string") {
+      failures.push({
+        property,
+        reason: `${property} must be a string holding an IP address or CIDR range, got ${describeValue(element)}`,
+      });
+      return;
+    }
+    const parsed = parseEntry(element);
+    if (!parsed.ok) {
+      failures.push({ property, reason: parsed.reason });
+      return;
+    }
+    const problem = rangeProblem(parsed.entry, element.trim());
+    if (problem !== undefined) {
+      failures.push({ property, reason: problem });
+      return;
+    }
+    const text = formatEntry(parsed.entry);
+    const earlier = firstIndex.get(text);
+    if (earlier !== undefined) {
+      failures.push({
+        property,
+        reason:
+          `${quoteForMessage(element)} repeats allowedIps[${earlier}] ` +
+          `(${quoteForMessage(value[earlier])}): both are ${text}; list each range once`,
+      });
+      return;
+    }
+    firstIndex.set(text, i);
+    entries.push(parsed.entry);
+  });
+  if (value.length > options.maxEntries) {
+    failures.push({
+      property: "allowedIps",
+      reason:
+        `allowedIps lists ${value.length} entries; Vultr holds at most ${options.maxEntries} ` +
+        "per user: merge neighbouring addresses into wider ranges",
+    });
+  }
+  if (value.length === 0 && options.apiEnabled === true) {
+    failures.push({
+      property: "allowedIps",
+      reason:
+        "an empty allowlist with apiEnabled: true means the user's keys work from nowhere; " +
+        "set apiEnabled: false instead",
+    });
+  }
+  return { entries: sortEntries(entries), failures };
+}
