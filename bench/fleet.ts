@@ -97,15 +97,24 @@ export function injectDrift(emulator: RunningEmulator, users: readonly EmulatedU
   }
 }
 
+/** Declared users whose live value differs from the declared one: what an `up` must PATCH. */
+export function changedUsers(
+  emulator: RunningEmulator,
+  program: readonly DeclaredResource[],
+): string[] {
+  return program.flatMap((resource) => {
+    const id = String(resource.inputs["userId"]);
+    const live = emulator.getUser(id);
+    return live !== undefined && live.api_enabled !== resource.inputs["apiEnabled"] ? [id] : [];
+  });
+}
+
 /** PATCHes an `up` of this program must send: declared users whose live value differs. */
 export function patchesForUp(
   emulator: RunningEmulator,
   program: readonly DeclaredResource[],
 ): number {
-  return program.filter((resource) => {
-    const live = emulator.getUser(String(resource.inputs["userId"]));
-    return live !== undefined && live.api_enabled !== resource.inputs["apiEnabled"];
-  }).length;
+  return changedUsers(emulator, program).length;
 }
 
 /** PATCHes a `destroy` must send under onDelete "restore": users no longer at their initial value. */

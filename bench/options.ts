@@ -21,15 +21,16 @@ export const QUICK_KS = [10, 100];
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-  (no option)          k in {10, 100, 1000}, T = 2k, ours and the naive baseline;
-                       writes bench/results/latest.json, latest.md and wall-time.svg
+  (no option)          k in {10, 100, 1000}, T = 2k, ours, the floor and the naive
+                       baseline; writes bench/results/latest.json, latest.md, wall-time.svg
   --quick              k in {10, 100} (under 2 minutes); writes quick.*
   --k <n>[,<n>...]     these k instead (repeatable); writes k<n>.*, e.g. --k 10000 (memory)
   --cli                also run k = 100 through the real pulumi CLI (needs scripts/ensure-pulumi.sh)
   --latency <ms>       emulator latency per request (default 50)
   --rate-limit <n>     emulator requests per second per address (default 30, Vultr's limit)
   --parallel <n>       steps in flight for create/update/read/delete (default 8)
-  --naive-max-k <n>    run the naive baseline only up to this k (default 1000)
+  --naive-max-k <n>    run the naive baseline only up to this k (default 1000); the floor
+                       runs at every k
   --out <dir>          where results go (default bench/results)
   --help               this text`;
 

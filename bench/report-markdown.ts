@@ -1,6 +1,7 @@
 /**
  * The Markdown table of a run (bench/results/<name>.md), and the progress line per scenario.
  */
+import type { FloorComparison } from "./floor-comparison";
 import {
   MIN_PATCHES_FOR_RATE,
   readBudget,
@@ -53,6 +54,34 @@ function budgetCell(r: ScenarioResult): string {
   return `${readsOf(r.requests)}/${readBudget(r.k, r.users)} reads${patches} ${mark}`;
 }
 
+/** Ours against the floor of the same run, same host, same engine order. */
+function floorTable(comparisons: readonly FloorComparison[]): string[] {
+  if (comparisons.length === 0) return [];
+  const lines = [
+    "## Against the floor",
+    "",
+    "The floor is a dynamic provider that answers every call without any I/O " +
+      "(`bench/floor-provider.ts`), serialized the same way and run in the same host in the " +
+      "same engine order; it is told which users drifted, so its diffs plan the same changes " +
+      "as ours. Ratios are ours ÷ floor.",
+    "",
+    "| k | scenario | wall time (s), ours / floor | ratio | peak RSS (MB), ours / floor | ratio | ours − floor (MB) | floor's API requests |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const c of comparisons) {
+    lines.push(
+      `| ${c.k} | ${SCENARIO_TITLES[c.scenario]} | ` +
+        `${seconds(c.oursWallMs)} / ${seconds(c.floorWallMs)} | ${c.wallRatio.toFixed(2)} | ` +
+        `${megabytes(c.oursPeakRssBytes)} / ${megabytes(c.floorPeakRssBytes)} | ` +
+        `${c.rssRatio === undefined ? "n/a" : c.rssRatio.toFixed(2)} | ` +
+        `${c.rssDeltaBytes === undefined ? "n/a" : (c.rssDeltaBytes / MB).toFixed(1)} | ` +
+        `${c.floorRequests} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
 export function renderMarkdown(report: BenchReport, chartFile: string | undefined): string {
   const { settings } = report;
   const lines: string[] = [];
@@ -64,7 +93,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string | undefine
       `time; Create, Update, Read and Delete ${settings.parallel} at a time) against the emulator: ` +
       `${settings.latencyMs} ms latency, ${settings.rateLimitPerSecond} requests/s limit. ` +
       `T = 2k users; ours paces at ${settings.pacerRatePerSecond}/s. ` +
-      `Each cell: ours / naive; ratios are ours ÷ naive.`,
+      `Each cell: ours / naive; ratios are ours ÷ naive. The floor (a provider that answers ` +
+      `without any I/O) has its own table below.`,
     "",
   );
   lines.push(
@@ -103,6 +133,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string | undefine
       "",
     );
   }
+
+  lines.push(...floorTable(report.floor));
 
   const starts = report.results.flatMap((r) =>
     r.startRssBytes === undefined ? [] : [r.startRssBytes],
@@ -165,7 +197,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string | undefine
     lines.push(`| ${check.target} | ${check.status} | ${check.detail} |`);
   }
   if (chartFile !== undefined) {
-    lines.push("", `![Wall time against k, ours and naive](${chartFile})`);
+    lines.push("", `![Wall time against k, ours, naive and the floor](${chartFile})`);
   }
   lines.push("");
   return lines.join("\n");

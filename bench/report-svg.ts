@@ -1,5 +1,5 @@
 /**
- * The chart the README shows: wall time against k, ours and naive, both axes logarithmic.
+ * The chart the README shows: wall time against k, ours, naive and the floor, both axes logarithmic.
  * Hand-written SVG, no dependencies. Pure.
  */
 import type { BenchReport, ProviderKind, ScenarioName, ScenarioResult } from "./results";
@@ -7,7 +7,11 @@ import type { BenchReport, ProviderKind, ScenarioName, ScenarioResult } from "./
 const WIDTH = 760;
 const HEIGHT = 400;
 const MARGIN = { left: 70, right: 230, top: 44, bottom: 52 };
-const COLORS: Record<ProviderKind, string> = { ours: "#1f77b4", naive: "#d62728" };
+const COLORS: Record<ProviderKind, string> = {
+  ours: "#1f77b4",
+  naive: "#d62728",
+  floor: "#7f7f7f",
+};
 
 interface Series {
   label: string;
@@ -54,10 +58,12 @@ function tickLabel(value: number, unit: string): string {
 
 export function renderWallTimeChart(report: BenchReport): string {
   const all: Series[] = [
-    seriesOf(report.results, "ours", "ours, all five scenarios", undefined, false),
-    seriesOf(report.results, "naive", "naive, all five scenarios", undefined, false),
+    seriesOf(report.results, "ours", "ours, all six scenarios", undefined, false),
+    seriesOf(report.results, "naive", "naive, all six scenarios", undefined, false),
+    seriesOf(report.results, "floor", "floor, all six scenarios", undefined, false),
     seriesOf(report.results, "ours", "ours, preview", ["preview"], true),
     seriesOf(report.results, "naive", "naive, preview", ["preview"], true),
+    seriesOf(report.results, "floor", "floor, preview", ["preview"], true),
   ];
   const series = all.filter((s) => s.points.length > 0);
   const points = series.flatMap((s) => s.points);
@@ -81,7 +87,7 @@ export function renderWallTimeChart(report: BenchReport): string {
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
-    `<title>Wall time against k, ours and naive (log scale)</title>`,
+    `<title>Wall time against k, ours, naive and the floor (log scale)</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${MARGIN.left}" y="22" font-size="14" font-weight="bold">Wall time against k (log scale)</text>`,
     `<text x="${MARGIN.left}" y="38" fill="#555">T = 2k users, ${report.settings.latencyMs} ms latency, ${report.settings.rateLimitPerSecond} requests/s limit</text>`,

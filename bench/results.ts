@@ -1,16 +1,26 @@
 /**
  * What a benchmark run records, and the issue's targets checked against it. Pure.
  */
+import { checkFloorTargets, compareWithFloor, type FloorComparison } from "./floor-comparison";
 import type { RequestTally } from "./measure";
 
-export type ProviderKind = "ours" | "naive";
+/** Ours, the naive baseline, and the floor (a provider that does nothing: bench/floor-provider.ts). */
+export type ProviderKind = "ours" | "naive" | "floor";
 
-export const SCENARIOS = ["first-up", "preview", "drift-up", "refresh", "destroy"] as const;
+export const SCENARIOS = [
+  "first-up",
+  "preview",
+  "drift-preview",
+  "drift-up",
+  "refresh",
+  "destroy",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   "first-up": "first up",
   preview: "preview, no drift",
+  "drift-preview": "preview, 10% drift",
   "drift-up": "up, 10% drift",
   refresh: "refresh",
   destroy: "destroy",
@@ -86,6 +96,8 @@ export interface BenchReport {
   environment: { node: string; platform: string; cpus: number; pulumiSdk: string };
   settings: RunSettings;
   results: ScenarioResult[];
+  /** Ours ÷ the floor, per scenario and k of the run. */
+  floor: FloorComparison[];
   cli?: CliRun;
   targets: TargetCheck[];
 }
@@ -108,10 +120,7 @@ export function withinBudget(result: ScenarioResult): boolean {
 }
 
 const KIB = 1024;
-const MB = 1_000_000;
 export const PROVIDER_BYTES_LIMIT = 3 * KIB;
-export const RSS_LIMIT_BYTES = 150 * MB;
-export const RSS_TARGET_K = 10_000;
 /** Below this many PATCHes a throughput figure says more about the burst than the rate. */
 export const MIN_PATCHES_FOR_RATE = 50;
 
@@ -177,18 +186,7 @@ export function checkTargets(
         : `; ${cli.providerBytes} bytes in the CLI run's state`),
   });
 
-  const atTarget = ours.filter((r) => r.k >= RSS_TARGET_K && r.peakRssBytes !== undefined);
-  const peak = Math.max(0, ...atTarget.map((r) => r.peakRssBytes ?? 0));
-  const start = Math.max(0, ...atTarget.map((r) => r.startRssBytes ?? 0));
-  checks.push({
-    target: "provider host ≤ 150 MB RSS at k = 10,000",
-    status: atTarget.length === 0 ? "not measured" : peak <= RSS_LIMIT_BYTES ? "met" : "missed",
-    detail:
-      atTarget.length === 0
-        ? "run `npm run bench -- --k 10000`"
-        : `peak ${(peak / MB).toFixed(1)} MB over ${atTarget.length} scenarios at k=${RSS_TARGET_K} ` +
-          `(the host alone, before the provider loads: ${(start / MB).toFixed(1)} MB)`,
-  });
+  checks.push(...checkFloorTargets(compareWithFloor(results)));
 
   if (cli !== undefined) {
     const over = cli.operations.filter(

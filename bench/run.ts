@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the fleet benchmark. Our provider and the naive baseline, each through the
- * real dynamic-provider host, against one emulator; results to bench/results/. See
- * bench/README.md.
+ * `npm run bench`: the fleet benchmark. Our provider, the floor (a provider that does nothing)
+ * and the naive baseline, each through the real dynamic-provider host, against one emulator;
+ * results to bench/results/. See bench/README.md.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -14,13 +14,14 @@ import { serializeProvider } from "../tests/support/provider-host";
 import { runCli } from "./cli-run";
 import { findProjectRoot } from "../scripts/project-root";
 import { prepareHostDirectory } from "./fleet";
+import { compareWithFloor, comparisonLine, RSS_TARGET, RSS_TARGET_K } from "./floor-comparison";
+import { FloorUserApiAccessProvider } from "./floor-provider";
 import { NaiveUserApiAccessProvider } from "./naive-provider";
 import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options";
 import { renderMarkdown, scenarioLine } from "./report-markdown";
 import { renderWallTimeChart } from "./report-svg";
 import {
   checkTargets,
-  RSS_TARGET_K,
   type BenchReport,
   type CliRun,
   type ProviderKind,
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const providerTexts: Record<ProviderKind, string> = {
     ours: await serializeProvider(providerShim),
     naive: await serializeProvider(new NaiveUserApiAccessProvider()),
+    floor: await serializeProvider(new FloorUserApiAccessProvider()),
   };
   const emulator = await startEmulator({
     latencyMs: options.latencyMs,
@@ -73,7 +75,9 @@ async function main(): Promise<void> {
   let cli: CliRun | undefined;
   try {
     for (const k of options.ks) {
-      const providers: ProviderKind[] = k <= options.naiveMaxK ? ["ours", "naive"] : ["ours"];
+      // The floor right before ours, so that both see the machine in about the same state.
+      const providers: ProviderKind[] =
+        k <= options.naiveMaxK ? ["floor", "ours", "naive"] : ["floor", "ours"];
       for (const provider of providers) {
         results.push(
           ...(await runFleet({
@@ -85,7 +89,13 @@ async function main(): Promise<void> {
             users: USERS_PER_RESOURCE * k,
             parallel: options.parallel,
             rateLimitPerSecond: options.rateLimitPerSecond,
-            onScenario: (result) => console.error(scenarioLine(result)),
+            onScenario: (result) => {
+              console.error(scenarioLine(result));
+              const [floor] = compareWithFloor([...results, result]).filter(
+                (c) => result.provider === "ours" && c.k === k && c.scenario === result.scenario,
+              );
+              if (floor !== undefined) console.error(`  ${comparisonLine(floor)}`);
+            },
           })),
         );
       }
@@ -115,10 +125,12 @@ async function main(): Promise<void> {
     },
     settings,
     results,
+    floor: compareWithFloor(results),
     ...(cli === undefined ? {} : { cli }),
     targets: withMemoryRun(checkTargets(results, settings, cli), options),
   };
   await writeReport(report, options);
+  for (const comparison of report.floor) console.log(comparisonLine(comparison));
   for (const check of report.targets) {
     console.log(`${check.status.padEnd(12)} ${check.target}: ${check.detail}`);
   }
@@ -150,10 +162,10 @@ function withMemoryRun(targets: TargetCheck[], options: BenchOptions): TargetChe
   const file = path.join(options.outDir, `k${RSS_TARGET_K}.json`);
   if (options.ks.includes(RSS_TARGET_K) || !existsSync(file)) return targets;
   const memoryRun = JSON.parse(readFileSync(file, "utf8")) as BenchReport;
-  const measured = memoryRun.targets.find((t) => t.target.includes("RSS"));
+  const measured = memoryRun.targets.find((t) => t.target === RSS_TARGET);
   if (measured === undefined || measured.status === "not measured") return targets;
   return targets.map((t) =>
-    t.target.includes("RSS")
+    t.target === RSS_TARGET
       ? {
           ...measured,
           detail: `${measured.detail} (k${RSS_TARGET_K}.json, ${memoryRun.startedAt})`,

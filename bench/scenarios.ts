@@ -1,11 +1,19 @@
 /**
- * One fleet's life, played through the real provider host: first up, preview, up after drift,
- * refresh, destroy. Each scenario is its own provider process, as each `pulumi` command is.
+ * One fleet's life, played through the real provider host: first up, preview, preview and up
+ * after drift, refresh, destroy. Each scenario is its own provider process, as each `pulumi`
+ * command is.
  */
 import type { RunningEmulator } from "../emulator";
 import { startProviderHost, type ProviderHost } from "../tests/support/provider-host";
-import { SimulatedEngine, type OperationOutcome, type StackState } from "./engine";
 import {
+  SimulatedEngine,
+  type DeclaredResource,
+  type OperationOutcome,
+  type StackState,
+} from "./engine";
+import { CHANGED_CONFIG_KEY } from "./floor-provider";
+import {
+  changedUsers,
   chooseDeclared,
   chooseDrifted,
   declareProgram,
@@ -74,11 +82,17 @@ export async function runFleet(options: FleetRunOptions): Promise<ScenarioResult
       operation: (engine) => engine.preview(program, state),
     },
     {
-      name: "drift-up",
+      // What the engine logs and plans when a tenth of the fleet drifted; nothing is written.
+      name: "drift-preview",
       prepare: () => {
         injectDrift(emulator, chooseDrifted(declared));
-        return patchesForUp(emulator, program);
+        return 0;
       },
+      operation: (engine) => engine.preview(program, state),
+    },
+    {
+      name: "drift-up",
+      prepare: () => patchesForUp(emulator, program),
       operation: (engine) => engine.up(program, state),
       settle: (engine, failed) => engine.up(only(failed), state),
     },
@@ -98,16 +112,25 @@ export async function runFleet(options: FleetRunOptions): Promise<ScenarioResult
 
   const results: ScenarioResult[] = [];
   for (const plan of plans) {
-    const result = await runScenario(options, plan);
+    const result = await runScenario(options, plan, program);
     results.push(result);
     options.onScenario?.(result);
   }
   return results;
 }
 
-async function runScenario(options: FleetRunOptions, plan: ScenarioPlan): Promise<ScenarioResult> {
+async function runScenario(
+  options: FleetRunOptions,
+  plan: ScenarioPlan,
+  program: readonly DeclaredResource[],
+): Promise<ScenarioResult> {
   const { emulator } = options;
   const expectedPatches = plan.prepare();
+  // The floor cannot see drift: it is told what differs, so the engine runs the same steps.
+  const extraConfig =
+    options.provider === "floor"
+      ? { [CHANGED_CONFIG_KEY]: JSON.stringify(changedUsers(emulator, program)) }
+      : {};
   const host = await startProviderHost({
     cwd: options.hostDirectory,
     env: hostEnvironment(),
@@ -120,7 +143,7 @@ async function runScenario(options: FleetRunOptions, plan: ScenarioPlan): Promis
     await quietWindow();
     emulator.clearRequestLog();
     const started = performance.now();
-    await configure(host, emulator);
+    await configure(host, emulator, extraConfig);
     const engine = new SimulatedEngine(host, { parallel: options.parallel });
     const outcome = await plan.operation(engine);
     const wallMs = performance.now() - started;
@@ -153,10 +176,17 @@ async function runScenario(options: FleetRunOptions, plan: ScenarioPlan): Promis
   }
 }
 
-/** The key is a stack secret, the endpoint plain config, as `pulumi config set` stores them. */
-export async function configure(host: ProviderHost, emulator: RunningEmulator): Promise<void> {
+/**
+ * The key is a stack secret, the endpoint plain config, as `pulumi config set` stores them;
+ * `extra` is more plain config (the floor's list of drifted users).
+ */
+export async function configure(
+  host: ProviderHost,
+  emulator: RunningEmulator,
+  extra: Record<string, string> = {},
+): Promise<void> {
   await host.configure(
-    { "vultr:apiKey": emulator.ownerKey, "vultr:apiEndpoint": emulator.baseUrl },
+    { ...extra, "vultr:apiKey": emulator.ownerKey, "vultr:apiEndpoint": emulator.baseUrl },
     { secretKeys: ["vultr:apiKey"] },
   );
 }
