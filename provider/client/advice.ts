@@ -2,14 +2,34 @@
  * What a person should do about a failed request, from the status and Vultr's own text.
  * Pure, so the wording is tested without I/O.
  */
+
+/**
+ * Why Vultr refused the running key: a request from an address outside the allowlist of the
+ * key's user ("Unauthorized IP address: 203.0.113.7"), or the key itself (unknown, revoked,
+ * expired, its user's API access off). Undefined for anything but a 401. The provider adds its
+ * own advice on top, e.g. that a key rotated away from a deployment's user must be replaced.
+ */
+export type UnauthorizedReason = "address not allowed" | "key not accepted";
+
+export function unauthorizedReason(
+  status: number,
+  vultrMessage: string,
+): UnauthorizedReason | undefined {
+  if (status !== 401) return undefined;
+  return /^Unauthorized IP address/i.test(vultrMessage.trim())
+    ? "address not allowed"
+    : "key not accepted";
+}
+
 export function adviceFor(status: number, vultrMessage: string): string {
   if (status === 401) {
-    const ip = /Unauthorized IP address:?\s*([0-9a-fA-F.:]+)/.exec(vultrMessage);
-    if (ip) {
+    if (unauthorizedReason(status, vultrMessage) === "address not allowed") {
+      const ip = /^Unauthorized IP address:?\s*([0-9a-fA-F.:]+)/i.exec(vultrMessage.trim())?.[1];
+      const from = ip === undefined ? "this machine's address" : ip;
       return (
-        `the API key's user does not allow requests from ${ip[1]}: add this address to the ` +
-        `API access control list (IP allowlist) of the key's user in the Vultr console ` +
-        `(Account → API), or run from an allowed address`
+        `the API key's user does not allow requests from ${from}: add this address to the ` +
+        "API access control list (IP allowlist) of the key's user (in the Vultr console under " +
+        "Account → API, or with `allowedIps` on its UserApiAccess), or run from an allowed address"
       );
     }
     return (

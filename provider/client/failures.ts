@@ -63,8 +63,8 @@ export function gaveUp(error: VultrError, attempts: number, limit?: string): Vul
 export function transientReason(error: unknown): string | undefined {
   if (isVultrTimeoutError(error)) return "timeout";
   if (isVultrNetworkError(error)) return "network error";
-  // A 200 with HTML or a cut-off body is a glitch between us and Vultr; GET and the boolean
-  // PATCH are idempotent, so asking again is safe.
+  // A 200 with HTML or a cut-off body is a glitch between us and Vultr; the request core asks
+  // again only for idempotent requests.
   if (isVultrInvalidResponseError(error)) return "invalid answer";
   return undefined;
 }

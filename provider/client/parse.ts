@@ -6,14 +6,14 @@
 import { VultrInvalidResponseError } from "./errors";
 import type { UsersPage, VultrUser } from "./types";
 
-function fail(context: string, problem: string): never {
+export function fail(context: string, problem: string): never {
   throw new VultrInvalidResponseError(
     `${context}: Vultr's answer ${problem} — the provider does not act on an answer it cannot ` +
       "trust; try again later, and report it if it persists",
   );
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -50,7 +50,43 @@ export function parseUser(value: unknown, context: string): VultrUser {
     name: typeof name === "string" ? name : "",
     apiEnabled,
     acls: acls ?? [],
+    ...profileOf(value),
   };
+}
+
+type Profile = Omit<VultrUser, "id" | "email" | "name" | "apiEnabled" | "acls">;
+
+/**
+ * The 2026 fields, each only when present with its documented type. None of them decides
+ * access, so a field of the wrong type is left out rather than failing the whole read.
+ */
+function profileOf(value: Record<string, unknown>): Profile {
+  const profile: Profile = {};
+  const text = (key: string) => {
+    const field = value[key];
+    return typeof field === "string" ? field : undefined;
+  };
+  const flag = (key: string) => {
+    const field = value[key];
+    return typeof field === "boolean" ? field : undefined;
+  };
+  const firstName = text("first_name");
+  const lastName = text("last_name");
+  const status = text("status");
+  const serviceUser = flag("service_user");
+  const lastActivity = text("last_activity");
+  const invitedBy = text("invited_by");
+  const invitedOn = text("invited_on");
+  const inviteAccepted = flag("invite_accepted");
+  if (firstName !== undefined) profile.firstName = firstName;
+  if (lastName !== undefined) profile.lastName = lastName;
+  if (status !== undefined) profile.status = status;
+  if (serviceUser !== undefined) profile.serviceUser = serviceUser;
+  if (lastActivity !== undefined) profile.lastActivity = lastActivity;
+  if (invitedBy !== undefined) profile.invitedBy = invitedBy;
+  if (invitedOn !== undefined) profile.invitedOn = invitedOn;
+  if (inviteAccepted !== undefined) profile.inviteAccepted = inviteAccepted;
+  return profile;
 }
 
 export function parseUserEnvelope(value: unknown, context: string): VultrUser {

@@ -2,11 +2,17 @@
  * When to retry and how long to wait. Pure: the random source and the clock are parameters.
  */
 
-/** Statuses that say "try again": rate limiting and gateway trouble. Other 4xx fail at once. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * 429 says the request was turned away before it was handled: any request may be sent again.
+ * 500 and 502/503/504 leave open whether it happened, so only an idempotent request (ours all
+ * are: reads, a boolean PATCH, allowlist adds and removes) may be retried; govultr and Ansible
+ * retry 500 too. Other 4xx fail at once: asking again cannot change the answer.
+ */
+const REFUSED_UNHANDLED: ReadonlySet<number> = new Set([429]);
+const MAYBE_HANDLED: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 
-export function isRetryableStatus(status: number): boolean {
-  return RETRYABLE_STATUSES.has(status);
+export function isRetryableStatus(status: number, idempotent: boolean): boolean {
+  return REFUSED_UNHANDLED.has(status) || (idempotent && MAYBE_HANDLED.has(status));
 }
 
 export interface BackoffOptions {

@@ -7,8 +7,10 @@ import https from "node:https";
 import fetch from "node-fetch";
 import { VultrNetworkError, VultrTimeoutError } from "./errors";
 
+export type HttpMethod = "GET" | "PATCH" | "POST" | "DELETE";
+
 export interface RawRequest {
-  method: "GET" | "PATCH";
+  method: HttpMethod;
   url: string;
   apiKey: string;
   body?: unknown;
@@ -84,6 +86,7 @@ export async function send(request: RawRequest, label: string): Promise<RawRespo
       "User-Agent": "pulumi-vultr-user-access",
     };
     let body: string | undefined;
+    // node-fetch sends a body with any method but GET/HEAD, DELETE included.
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
       headers["Content-Type"] = "application/json";

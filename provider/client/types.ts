@@ -1,10 +1,36 @@
-/** A Vultr user as the API shows it (never with a password or key). */
+/**
+ * A Vultr user as the API shows it (never with a password or key). The optional fields are the
+ * 2026 API's; they are present only when Vultr sent them with the documented type.
+ */
 export interface VultrUser {
   id: string;
   email: string;
   name: string;
   apiEnabled: boolean;
   acls: string[];
+  firstName?: string;
+  lastName?: string;
+  /** `pending`, `active`, `suspended` or `closed`; kept as sent, so a new state still reads. */
+  status?: string;
+  /** An API-only user, without a portal login. */
+  serviceUser?: boolean;
+  /** ISO 8601, or `""` when the user did nothing in the past year. */
+  lastActivity?: string;
+  invitedBy?: string;
+  /** ISO 8601. */
+  invitedOn?: string;
+  inviteAccepted?: boolean;
+}
+
+/** One of a user's API keys, as listed: the key itself masked but for its last characters. */
+export interface ApiKeyInfo {
+  id: string;
+  /** `"*******************************00000"`: only the tail is visible. */
+  maskedKey: string;
+  name: string;
+  expire: boolean;
+  /** When the key stops working (ISO 8601), or null when it does not expire. */
+  dateExpire: string | null;
 }
 
 export interface UsersPage {

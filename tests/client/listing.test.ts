@@ -102,7 +102,7 @@ describe("answers the client cannot trust", () => {
     expect(requestLines(emulator)).toStrictEqual(["GET /users"]);
   });
 
-  it("accepts and ignores fields it does not know", async () => {
+  it("reads the 2026 fields it knows and ignores fields it does not know", async () => {
     answerOnce(`/users/${ALICE}`, {
       user: { ...aliceJson, service_user: false, first_name: "Alice", mfa: { enabled: true } },
       request_id: "abc",
@@ -114,6 +114,8 @@ describe("answers the client cannot trust", () => {
       name: "Alice",
       apiEnabled: true,
       acls: ["billing"],
+      firstName: "Alice",
+      serviceUser: false,
     });
   });
 

@@ -20,7 +20,7 @@ beforeEach(() => resetAccount(emulator));
 const aliceRead = `GET /users/${ALICE}`;
 
 describe("retryable answers", () => {
-  it.each([429, 502, 503, 504])("retries a %i, then returns the user", async (status) => {
+  it.each([429, 500, 502, 503, 504])("retries a %i, then returns the user", async (status) => {
     emulator.addFault({ kind: "status", status, path: `/users/${ALICE}` });
 
     const user = await clientFor(emulator).getUser(ALICE);
@@ -30,17 +30,20 @@ describe("retryable answers", () => {
     expect(emulator.requestLog().map((entry) => entry.status)).toStrictEqual([status, 200]);
   });
 
-  it("retries a PATCH too: setting a boolean twice is harmless", async () => {
-    emulator.addFault({ kind: "status", status: 503, method: "PATCH" });
+  it.each([500, 503])(
+    "retries a PATCH after a %i too: setting a boolean twice is harmless",
+    async (status) => {
+      emulator.addFault({ kind: "status", status, method: "PATCH" });
 
-    await clientFor(emulator).setApiEnabled(ALICE, false);
+      await clientFor(emulator).setApiEnabled(ALICE, false);
 
-    expect(requestLines(emulator)).toStrictEqual([
-      `PATCH /users/${ALICE}`,
-      `PATCH /users/${ALICE}`,
-    ]);
-    expect(emulator.getUser(ALICE)?.api_enabled).toBe(false);
-  });
+      expect(requestLines(emulator)).toStrictEqual([
+        `PATCH /users/${ALICE}`,
+        `PATCH /users/${ALICE}`,
+      ]);
+      expect(emulator.getUser(ALICE)?.api_enabled).toBe(false);
+    },
+  );
 
   it("keeps retrying through several failures in a row while attempts remain", async () => {
     emulator.addFault({ kind: "status", status: 502, times: 4 });
@@ -188,6 +191,17 @@ describe("giving up", () => {
     expect(error.message).toContain('503 "Service temporarily unavailable"');
     expect(error.message).toMatch(/try again later/);
     expect(error.message).toContain("gave up after 4 attempts");
+  });
+
+  it("gives up on a persistent 500 within the same attempt bound as 502/503/504", async () => {
+    emulator.addFault({ kind: "status", status: 500, persistent: true });
+
+    const error = await failureOf(clientFor(emulator, { maxRetries: 2 }).getUser(ALICE));
+
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead, aliceRead]);
+    expect(error).toMatchObject({ status: 500, attempts: 3 });
+    expect(error.message).toMatch(/Vultr answered 500 .*try again later/);
+    expect(error.message).toContain("gave up after 3 attempts");
   });
 
   it("bounds a persistent hang by the deadline, however many retries remain", async () => {

@@ -52,15 +52,15 @@ export const CASES: FaultCase[] = [
       message: [/Vultr answered 429 "rate limit exceeded"/, /vultr:maxRequestsPerSecond/, GAVE_UP],
     },
   },
-  {
-    name: "500 once (not retried)",
-    fault: { kind: "status", status: 500 },
-    expect: { attempts: 1, message: [/Vultr answered 500 "Internal Server Error"/, SERVER_SIDE] },
-  },
+  // 500 is retried like 502/503/504: every request the provider sends is idempotent.
+  { name: "500 once", fault: { kind: "status", status: 500 }, expect: { attempts: 2 } },
   {
     name: "500 persistent",
     fault: { kind: "status", status: 500, persistent: true },
-    expect: { attempts: 1, message: [/Vultr answered 500 "Internal Server Error"/, SERVER_SIDE] },
+    expect: {
+      attempts: 5,
+      message: [/Vultr answered 500 "Internal Server Error"/, SERVER_SIDE, GAVE_UP],
+    },
   },
   ...(
     [

@@ -1,0 +1,174 @@
+/**
+ * One request to Vultr, done properly: paced, retried when that is safe, bounded by its own and
+ * the step's deadline, and turned into a VultrError whose message names the user, the status,
+ * Vultr's text and what to do, never the key. Every endpoint's client sends through this.
+ */
+import { adviceFor } from "./advice";
+import { normalizeEndpoint } from "./endpoint";
+import { VultrApiError, VultrError, VultrTimeoutError, VultrUsageError } from "./errors";
+import { clippedVultrText, gaveUp, redact, transientReason } from "./failures";
+import type { Pacer } from "./pacer";
+import { parseJson } from "./parse";
+import { isRetryableStatus, nextDelayMs, parseRetryAfterMs } from "./retry-policy";
+import { stepDeadline } from "./step-deadline";
+import { send, type HttpMethod, type RawResponse } from "./transport";
+import type { ClientSettings } from "./types";
+import { isVultrUserId, quoteForMessage } from "../user-id";
+
+export interface ClientHooks {
+  /** The process-wide pacer; every attempt (retries too) takes a slot. */
+  pacer: Pacer;
+  random?: () => number;
+  /** Called before each retry, e.g. to log; never given the key. */
+  onRetry?: (info: { label: string; retry: number; delayMs: number; reason: string }) => void;
+}
+
+export interface Call {
+  method: HttpMethod;
+  /** The path under the endpoint, query included: `/users/{id}/ip-whitelist`. */
+  path: string;
+  /** Sent as JSON, with DELETE too (Vultr's allowlist DELETE carries its entry in the body). */
+  body?: unknown;
+  /** What the call does, for messages: "Reading Vultr user 3f2c…". */
+  label: string;
+  userId?: string;
+  /**
+   * Whether sending the request twice does no more than sending it once. Only such requests
+   * are retried after an answer that leaves open whether they happened (5xx, timeouts).
+   */
+  idempotent: boolean;
+}
+
+/** What may follow `Bearer `: visible ASCII. Anything else would make the HTTP layer fail. */
+const SENDABLE_KEY = /^[\x21-\x7e]+$/;
+
+export class RequestCore {
+  readonly endpoint: string;
+  readonly #settings: ClientSettings;
+  readonly #hooks: ClientHooks;
+
+  constructor(settings: ClientSettings, hooks: ClientHooks) {
+    if (settings.apiKey.trim() === "") {
+      throw new VultrUsageError("The Vultr API key is empty");
+    }
+    // node-fetch would refuse such a header with a message that quotes it, key and all.
+    if (!SENDABLE_KEY.test(settings.apiKey)) {
+      throw new VultrUsageError(
+        "The Vultr API key contains a space, a line break or another character that cannot be " +
+          "sent in an HTTP header: check how it was copied into `vultr:apiKey` or VULTR_API_KEY",
+      );
+    }
+    this.endpoint = normalizeEndpoint(settings.endpoint);
+    this.#settings = settings;
+    this.#hooks = hooks;
+  }
+
+  /** `/users/{id}` plus `rest`; an id that is not a Vultr user id never reaches the wire. */
+  userPath(userId: string, rest = ""): string {
+    if (typeof userId !== "string" || !isVultrUserId(userId)) {
+      throw new VultrUsageError(
+        `${quoteForMessage(userId)} is not a Vultr user id (a UUID, or 13 hex digits on older accounts); nothing was sent`,
+      );
+    }
+    return `/users/${encodeURIComponent(userId)}${rest}`;
+  }
+
+  /**
+   * Sends with pacing and retries; resolves to the parsed JSON body of a GET, or undefined for
+   * a write (Vultr answers writes 204 or 202 with an empty body).
+   */
+  async call(call: Call): Promise<unknown> {
+    try {
+      return await this.#attempts(call);
+    } catch (error) {
+      if (error instanceof Error) {
+        error.message = redact(error.message, this.#settings.apiKey);
+        if (error.stack !== undefined) error.stack = redact(error.stack, this.#settings.apiKey);
+      }
+      throw error;
+    }
+  }
+
+  async #attempts(call: Call): Promise<unknown> {
+    const settings = this.#settings;
+    const random = this.#hooks.random ?? Math.random;
+    let deadline: number | undefined;
+    /** What the deadline is, for messages: this request's own, or the step's. */
+    let limit = `${settings.deadlineMs} ms`;
+    let lastError: VultrError | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      await stepDeadline.paced(() => this.#hooks.pacer.acquire());
+      const now = Date.now();
+      // The deadline starts with the first attempt: waiting for the pacer is not Vultr's fault.
+      // A step's whole budget (several requests) bounds it too.
+      if (deadline === undefined) {
+        const stepEnd = stepDeadline.current() ?? Infinity;
+        deadline = Math.min(now + settings.deadlineMs, stepEnd);
+        if (stepEnd < now + settings.deadlineMs) limit = "the step's time budget";
+      }
+      // A retry the pacer held past the deadline would be sent with no time to answer.
+      if (now >= deadline) {
+        if (lastError !== undefined) throw gaveUp(lastError, attempt - 1, limit);
+        throw gaveUp(
+          new VultrTimeoutError(`${call.label}: the step's time ran out before this request`),
+          0,
+        );
+      }
+      const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, deadline - now));
+      let retryReason: string;
+      let retryAfterMs: number | undefined;
+      try {
+        const response = await send(
+          {
+            method: call.method,
+            url: `${this.endpoint}${call.path}`,
+            apiKey: settings.apiKey,
+            body: call.body,
+            timeoutMs,
+          },
+          call.label,
+        );
+        if (response.status >= 200 && response.status < 300) {
+          // Writes answer 204 (or 202) with no body; any other body must at least be JSON, or
+          // something other than Vultr answered and the change may not have happened. A body
+          // that is not JSON is retried below when the request is idempotent.
+          if (call.method === "GET") return parseJson(response.text, call.label);
+          if (response.text.trim() !== "") parseJson(response.text, call.label);
+          return undefined;
+        }
+        lastError = this.#apiError(call, response, attempt);
+        if (!isRetryableStatus(response.status, call.idempotent)) throw lastError;
+        retryReason = `status ${response.status}`;
+        retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), Date.now());
+      } catch (error) {
+        const reason = call.idempotent ? transientReason(error) : undefined;
+        if (reason === undefined) throw error;
+        lastError = error as VultrError;
+        retryReason = reason;
+      }
+      const delayMs = nextDelayMs(attempt, retryAfterMs, settings, random);
+      if (Date.now() + delayMs >= deadline) throw gaveUp(lastError, attempt, limit);
+      if (attempt > settings.maxRetries) throw gaveUp(lastError, attempt);
+      this.#hooks.onRetry?.({ label: call.label, retry: attempt, delayMs, reason: retryReason });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
+  #apiError(call: Call, response: RawResponse, attempts: number): VultrApiError {
+    const text = redact(clippedVultrText(response), this.#settings.apiKey);
+    const method = call.method;
+    const path = call.path.split("?")[0] ?? call.path;
+    return new VultrApiError(
+      {
+        status: response.status,
+        method,
+        path,
+        vultrMessage: text,
+        attempts,
+        ...(call.userId === undefined ? {} : { userId: call.userId }),
+      },
+      `${call.label}: Vultr answered ${response.status} ${JSON.stringify(text)} ` +
+        `(${method} ${path}) — ${adviceFor(response.status, text)}`,
+    );
+  }
+}
