@@ -7,7 +7,11 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vultr-user-access/<version>/bin
 #
 # Progress goes to stderr. The last line of stdout is the absolute path of the pulumi executable;
-# pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it.
+# pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it. A build prints one
+# line per phase with the time since it started, and while a phase runs at most one line every
+# PROGRESS_EVERY seconds; the Go tool's own output (hundreds of lines of module downloads) goes
+# to ${cache_dir}/build.log, whose path is printed, and whose tail is shown only when the build
+# fails.
 #
 # Running it again is cheap: it only checks the cache (and refreshes the copy of
 # pulumi-resource-pulumi-nodejs when the npm package changed).
@@ -26,6 +30,11 @@ PULUMI_VERSION="3.274.1"
 # Not supported by this older host: the `runtime.options` of Pulumi.yaml, and program-side
 # stack transforms / resource hooks (the project uses neither).
 LANGUAGE_HOST_SDK_VERSION="3.68.0"
+
+# Seconds between two progress lines while one phase runs (the issue allows one every 15 s).
+PROGRESS_EVERY=30
+# Lines of the build log shown when the build fails.
+LOG_TAIL_LINES=40
 
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 
@@ -108,14 +117,23 @@ mkdir -p "$bin_dir"
 # Only one build at a time; whoever waited finds the finished build.
 if command -v flock >/dev/null 2>&1; then
   exec 9>"${cache_dir}/.build.lock"
-  flock 9
+  if ! flock -n 9; then
+    log "another process is building pulumi ${PULUMI_VERSION} into ${cache_dir}; waiting for it"
+    flock 9
+  fi
   if have_cached_build; then
     use_cached_build
   fi
 fi
 
 work="$(mktemp -d "${cache_dir}/build.XXXXXX")"
-cleanup() { rm -rf "$work" "${bin_dir}"/*.tmp.$$; }
+build_log="${cache_dir}/build.log"
+: >"$build_log"
+go_pid=""
+cleanup() {
+  if [ -n "$go_pid" ]; then kill "$go_pid" 2>/dev/null || true; fi
+  rm -rf "$work" "${bin_dir}"/*.tmp.$$
+}
 trap cleanup EXIT
 
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
@@ -123,33 +141,67 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export CGO_ENABLED="${CGO_ENABLED:-0}"
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}"
 
-# build <wrapper module dir> <package@version> <output name>
+started=$SECONDS
+elapsed() {
+  local s=$((SECONDS - started))
+  printf '%d:%02d' $((s / 60)) $((s % 60))
+}
+
+# phase <description> <dir> <command...>: runs the command in <dir> with its output appended to
+# the build log. Says what it does when it starts, and again every PROGRESS_EVERY seconds while
+# it runs (a compile takes minutes with no sign of life otherwise). Returns the command's status.
+phase() {
+  local what="$1" dir="$2"
+  shift 2
+  log "building pulumi v${PULUMI_VERSION}: ${what}… ($(elapsed))"
+  printf '\n== %s (%s): %s\n' "$what" "$(elapsed)" "$*" >>"$build_log"
+  (cd "$dir" && exec "$@") >>"$build_log" 2>&1 &
+  go_pid=$!
+  local next=$((SECONDS + PROGRESS_EVERY))
+  while kill -0 "$go_pid" 2>/dev/null; do
+    sleep 1
+    if [ "$SECONDS" -ge "$next" ] && kill -0 "$go_pid" 2>/dev/null; then
+      log "building pulumi v${PULUMI_VERSION}: ${what}… ($(elapsed))"
+      next=$((SECONDS + PROGRESS_EVERY))
+    fi
+  done
+  local status=0
+  wait "$go_pid" || status=$?
+  go_pid=""
+  return "$status"
+}
+
+# What the user sees when a phase fails: the end of the Go output, and where the rest is.
+build_failed() {
+  log "building pulumi v${PULUMI_VERSION}: $1 failed after $(elapsed). The last ${LOG_TAIL_LINES} lines of ${build_log}:"
+  tail -n "$LOG_TAIL_LINES" "$build_log" | sed 's/^/    /' >&2
+  log "The whole Go output is in ${build_log}."
+  log "It needs the Go module proxy (GOPROXY=$(go env GOPROXY)) and Go >= 1.26.6 (found $(go env GOVERSION))."
+  exit 1
+}
+
+# build <wrapper module dir> <package@version> <output name> <what the modules are for>
 # Each binary gets its own throwaway wrapper module: the two need different versions of
 # github.com/pulumi/pulumi/sdk/v3, which one build list cannot hold.
 build() {
-  local dir="$1" pkg_at_version="$2" out="$3" pkg="${2%@*}"
+  local dir="$1" pkg_at_version="$2" out="$3" modules_for="$4" pkg="${2%@*}"
   mkdir -p "$dir"
-  # (set -e does not apply inside a command followed by ||, hence the &&s.)
-  (
-    cd "$dir" &&
-      go mod init "$(basename "$dir")" >/dev/null 2>&1 &&
-      log "resolving ${pkg_at_version}" &&
-      go get "$pkg_at_version" >&2 &&
-      log "compiling ${out}" &&
-      go build -ldflags "$ldflags" -o "${bin_dir}/${out}.tmp.$$" "$pkg" >&2
-  ) || {
-    log "building ${out} from ${pkg_at_version} failed (see the Go output above)."
-    log "It needs the Go module proxy (GOPROXY=$(go env GOPROXY)) and Go >= 1.26.6 (found $(go env GOVERSION))."
-    exit 1
-  }
+  (cd "$dir" && go mod init "$(basename "$dir")") >>"$build_log" 2>&1 ||
+    build_failed "creating the wrapper module for ${out}"
+  phase "resolving ${modules_for} modules" "$dir" go get "$pkg_at_version" ||
+    build_failed "resolving ${pkg_at_version}"
+  phase "compiling ${out}" "$dir" \
+    go build -ldflags "$ldflags" -o "${bin_dir}/${out}.tmp.$$" "$pkg" ||
+    build_failed "compiling ${out}"
 }
 
-started=$SECONDS
-log "building pulumi ${PULUMI_VERSION} from Go modules (the first time takes several minutes)"
-build "${work}/pulumi-cli" "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v${PULUMI_VERSION}" pulumi
+log "building pulumi v${PULUMI_VERSION} from Go modules (the first time takes several minutes);"
+log "the Go output goes to ${build_log}"
+build "${work}/pulumi-cli" "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v${PULUMI_VERSION}" \
+  pulumi "the CLI's"
 build "${work}/pulumi-language-nodejs" \
   "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v${LANGUAGE_HOST_SDK_VERSION}" \
-  pulumi-language-nodejs
+  pulumi-language-nodejs "the Node language host's"
 
 built_version="$("${bin_dir}/pulumi.tmp.$$" version)"
 if [ "$built_version" != "v${PULUMI_VERSION}" ]; then
@@ -160,5 +212,5 @@ fi
 mv -f "${bin_dir}/pulumi-language-nodejs.tmp.$$" "${bin_dir}/pulumi-language-nodejs"
 mv -f "${bin_dir}/pulumi.tmp.$$" "${bin_dir}/pulumi"
 install_resource_plugin "$bin_dir" || true
-log "built pulumi ${built_version} in $((SECONDS - started))s: ${bin_dir}"
+log "built pulumi ${built_version} in $(elapsed): ${bin_dir}"
 echo "${bin_dir}/pulumi"
