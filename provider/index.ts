@@ -10,3 +10,4 @@ export { resolveSettings, DEFAULT_MAX_RPS, type ProviderSettings } from "./setti
 export { validateInputs } from "./validate";
 export { decideDiff, deleteTarget, outputsFor, patchNeeded } from "./reconcile";
 export { isVultrUserId } from "./user-id";
+export { logToEngine, flushEngineLog } from "./engine-log";

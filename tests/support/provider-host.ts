@@ -25,7 +25,7 @@ export const PROVIDER_KEY = "__provider";
 /** What the engine sends in place of an input that is not known during preview. */
 export const UNKNOWN = pulumi.runtime.unknownValue;
 
-// The host insists on an engine address argument but never dials it.
+// The host insists on an engine address argument but never dials it itself.
 const UNUSED_ENGINE_ADDRESS = "127.0.0.1:1";
 // The engine's own limit (rpcutil.GrpcChannelOptions); grpc-js would otherwise refuse replies over 4 MiB.
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
@@ -47,6 +47,13 @@ export interface ProviderHostOptions {
   startTimeoutMs?: number;
   /** Deadline of each RPC, so a wedged host fails the test instead of hanging it. @default 30_000 */
   rpcTimeoutMs?: number;
+  /**
+   * The engine's gRPC address, passed as the host's last argument as the engine does. Provider
+   * code may dial it (the engine log does). @default "127.0.0.1:1", where nothing listens
+   */
+  engineAddress?: string;
+  /** Arguments before the address, as the engine adds `--logflow`, `-v=N`, `--tracing`. */
+  engineFlags?: readonly string[];
 }
 
 export interface ConfigureOptions {
@@ -121,7 +128,11 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
     env["PULUMI_NODEJS_PROJECT"] = options.project;
     env["PULUMI_PROJECT"] = options.project;
   }
-  const child = spawn(process.execPath, [HOST_ENTRY, UNUSED_ENGINE_ADDRESS], {
+  const engineArgs = [
+    ...(options.engineFlags ?? []),
+    options.engineAddress ?? UNUSED_ENGINE_ADDRESS,
+  ];
+  const child = spawn(process.execPath, [HOST_ENTRY, ...engineArgs], {
     cwd: options.cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
