@@ -1,0 +1,22 @@
+/** API keys as the report shows them: a count and the next expiry, never the key itself. */
+import type { KeysEvidence } from "./findings";
+import type { ApiKeyInfo } from "./types";
+
+export function summarizeKeys(keys: readonly ApiKeyInfo[], now: Date): KeysEvidence {
+  let valid = 0;
+  let nextExpiry: { at: number; text: string } | undefined;
+  for (const key of keys) {
+    const at = key.expire && key.dateExpire !== null ? Date.parse(key.dateExpire) : NaN;
+    // A key without an expiry, or with one Vultr wrote in a way we cannot read, still works.
+    if (!Number.isFinite(at)) {
+      valid += 1;
+      continue;
+    }
+    if (at <= now.getTime()) continue;
+    valid += 1;
+    if (nextExpiry === undefined || at < nextExpiry.at) {
+      nextExpiry = { at, text: new Date(at).toISOString() };
+    }
+  }
+  return { count: keys.length, valid, nextExpiry: nextExpiry?.text ?? null };
+}
