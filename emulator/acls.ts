@@ -1,6 +1,7 @@
-/** The 13 ACL values Vultr knows, in the order the emulator returns them. */
+/** The 14 ACL values Vultr knows (2026: `activity_logs`), in the order the emulator returns them. */
 export const ACL_VALUES = [
   "abuse",
+  "activity_logs",
   "alerts",
   "billing",
   "dns",

@@ -25,6 +25,9 @@ export interface ApiExchange {
   query: string;
 }
 
+/** DELETE too: the allowlist's DELETE carries a JSON body. */
+const LOGGED_BODY_METHODS = new Set(["POST", "PATCH", "DELETE"]);
+
 /** Waits, unless the emulator closes first (then it rejects). */
 export type Wait = (ms: number) => Promise<void>;
 
@@ -68,7 +71,7 @@ async function respond(
 ): Promise<void> {
   const body = await readRequestBody(request, MAX_API_BODY_BYTES);
   if (body.kind === "aborted") return logged.answered(0);
-  if ((method === "POST" || method === "PATCH") && body.kind === "complete") {
+  if (LOGGED_BODY_METHODS.has(method) && body.kind === "complete") {
     const json = parseJson(body.text);
     if (json.ok) logged.recordBody(json.value);
   }
@@ -83,16 +86,21 @@ async function respond(
     await wait(fault.delayMs ?? 0);
   }
 
-  if (!state.limiter.tryAccept(request.socket.remoteAddress ?? "", Date.now())) {
+  const source = request.socket.remoteAddress ?? "";
+  if (!state.limiter.tryAccept(source, Date.now())) {
+    const retryAfter = state.limiter.retryAfterSeconds(source, Date.now());
     await wait(state.latencyMs);
-    sendText(response, 429, RATE_LIMITED_BODY, { "content-type": "application/json" });
+    sendText(response, 429, RATE_LIMITED_BODY, {
+      "content-type": "application/json",
+      "retry-after": String(retryAfter),
+    });
     return logged.answered(429, { rateLimited: true });
   }
 
   await wait(state.latencyMs);
   const answer = answerApiRequest(
     { route, query, authorization: request.headers.authorization, body },
-    { ownerKey: state.ownerKey, users: state.users, random: state.random },
+    state.account(Date.now()),
   );
   if (answer.body === undefined) sendEmpty(response, answer.status);
   else sendJson(response, answer.status, answer.body);

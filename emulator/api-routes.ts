@@ -1,25 +1,50 @@
-import { newUserFromBody, userChangesFromBody } from "./api-validation";
-import { identifyCaller, mayManageUsers } from "./auth";
-import { errorBody, parseJson, type RequestBody } from "./http-exchange";
-import { pageOf, parseCursor, parsePerPage } from "./paging";
-import type { RandomSource } from "./random";
-import type { UserStore } from "./store";
+import type { Account } from "./account";
+import { canonicalAddress, peerAddress } from "./address-policy";
+import { allowlistAdmits } from "./allowlist";
+import {
+  addAllowlistEntry,
+  allowlistEntry,
+  listAllowlist,
+  removeAllowlistEntry,
+} from "./allowlist-routes";
+import {
+  FORBIDDEN,
+  INVALID_TOKEN,
+  INVALID_USER,
+  NOT_FOUND,
+  unauthorizedAddress,
+  withJsonBody,
+  type ApiAnswer,
+} from "./api-answers";
+import { createApiKey, deleteApiKey, listApiKeys } from "./api-key-routes";
+import { identifyCaller, mayManageUsers, type Caller } from "./auth";
+import { errorBody, type RequestBody } from "./http-exchange";
 import type { EmulatedUser } from "./types";
+import { createUser, deleteUser, listUsers, publicUser, updateUser } from "./user-routes";
+
+export type { Account } from "./account";
+export type { ApiAnswer } from "./api-answers";
+export { publicUser };
 
 export type ApiRoute =
-  "GET /users" | "POST /users" | "GET /users/:id" | "PATCH /users/:id" | "DELETE /users/:id";
+  | "GET /users"
+  | "POST /users"
+  | "GET /users/:id"
+  | "PATCH /users/:id"
+  | "DELETE /users/:id"
+  | "GET /users/:id/apikeys"
+  | "POST /users/:id/apikeys"
+  | "DELETE /users/:id/apikeys/:apikey_id"
+  | "GET /users/:id/ip-whitelist"
+  | "POST /users/:id/ip-whitelist"
+  | "DELETE /users/:id/ip-whitelist"
+  | "GET /users/:id/ip-whitelist/entry";
 
 export interface MatchedRoute {
   route: ApiRoute;
   userId?: string;
-}
-
-/** What to send back; `undefined` body means none (204). */
-export interface ApiAnswer {
-  status: number;
-  body?: unknown;
-  /** A PATCH changed the account (for the counters). */
-  patchApplied?: boolean;
+  /** The key id of `DELETE /users/:id/apikeys/:apikey_id`. */
+  keyId?: string;
 }
 
 export interface ApiRequest {
@@ -29,42 +54,53 @@ export interface ApiRequest {
   body: RequestBody;
 }
 
-export interface Account {
-  ownerKey: string;
-  users: UserStore;
-  random: RandomSource;
-}
+const USER_PATH = /^\/users\/([^/]+)(?:\/(apikeys|ip-whitelist)(?:\/([^/]+))?)?$/;
 
-const NOT_FOUND = { status: 404, body: errorBody(404, "Not found.") } satisfies ApiAnswer;
-const INVALID_TOKEN = {
-  status: 401,
-  body: errorBody(401, "Invalid API token."),
-} satisfies ApiAnswer;
-const INVALID_USER = { status: 404, body: errorBody(404, "Invalid user.") } satisfies ApiAnswer;
-const FORBIDDEN = {
-  status: 403,
-  body: errorBody(403, "Unauthorized to manage users."),
-} satisfies ApiAnswer;
-
-/** The route a request is for; the id segment is taken as sent, unknown or malformed alike. */
+/** The route a request is for; path segments are taken as sent, unknown or malformed alike. */
 export function matchApiRoute(method: string, path: string): MatchedRoute | undefined {
   if (path === "/users") {
     if (method === "GET") return { route: "GET /users" };
     if (method === "POST") return { route: "POST /users" };
     return undefined;
   }
-  const userId = /^\/users\/([^/]+)$/.exec(path)?.[1];
+  const [, userId, collection, item] = USER_PATH.exec(path) ?? [];
   if (userId === undefined) return undefined;
-  if (method === "GET" || method === "PATCH" || method === "DELETE") {
-    return { route: `${method} /users/:id`, userId };
-  }
-  return undefined;
+  const route = routeName(method, collection, item);
+  if (route === undefined) return undefined;
+  return item !== undefined && collection === "apikeys"
+    ? { route, userId, keyId: item }
+    : { route, userId };
 }
 
-/** Auth first, then the route, then the caller's permission, then the body. */
+function routeName(
+  method: string,
+  collection: string | undefined,
+  item: string | undefined,
+): ApiRoute | undefined {
+  if (collection === undefined) {
+    return method === "GET" || method === "PATCH" || method === "DELETE"
+      ? `${method} /users/:id`
+      : undefined;
+  }
+  if (collection === "apikeys") {
+    if (item !== undefined)
+      return method === "DELETE" ? "DELETE /users/:id/apikeys/:apikey_id" : undefined;
+    return method === "GET" || method === "POST" ? `${method} /users/:id/apikeys` : undefined;
+  }
+  if (item !== undefined) {
+    return item === "entry" && method === "GET" ? "GET /users/:id/ip-whitelist/entry" : undefined;
+  }
+  return method === "GET" || method === "POST" || method === "DELETE"
+    ? `${method} /users/:id/ip-whitelist`
+    : undefined;
+}
+
+/** Auth (key, then the caller's allowlist), then the route, then permission, then the body. */
 export function answerApiRequest(request: ApiRequest, account: Account): ApiAnswer {
-  const caller = identifyCaller(request.authorization, account.ownerKey, account.users);
+  const caller = identifyCaller(request.authorization, account);
   if (caller === undefined) return INVALID_TOKEN;
+  const refusal = addressRefusal(caller, account.clientAddress);
+  if (refusal !== undefined) return refusal;
   const { route } = request;
   if (route === undefined) return NOT_FOUND;
   if (!mayManageUsers(caller)) return FORBIDDEN;
@@ -72,104 +108,47 @@ export function answerApiRequest(request: ApiRequest, account: Account): ApiAnsw
     return { status: 413, body: errorBody(413, "Request body too large (limit 1 MiB).") };
   }
   const text = request.body.kind === "complete" ? request.body.text : "";
+  const json = (answer: (body: unknown) => ApiAnswer) => withJsonBody(text, answer);
+  const forUser = (answer: (user: EmulatedUser) => ApiAnswer): ApiAnswer => {
+    const user = route.userId === undefined ? undefined : account.users.get(route.userId);
+    return user === undefined ? INVALID_USER : answer(user);
+  };
 
   switch (route.route) {
     case "GET /users":
       return listUsers(request.query, account.users);
     case "POST /users":
-      return withJsonBody(text, (body) => createUser(body, account));
+      return json((body) => createUser(body, account));
     case "GET /users/:id":
-      return withUser(route, account.users, (user) => ({
-        status: 200,
-        body: { user: publicUser(user) },
-      }));
+      return forUser((user) => ({ status: 200, body: { user: publicUser(user) } }));
     case "PATCH /users/:id":
-      return withUser(route, account.users, (user) =>
-        withJsonBody(text, (body) => updateUser(user, body, account.users)),
-      );
+      return forUser((user) => json((body) => updateUser(user, body, account)));
     case "DELETE /users/:id":
-      return withUser(route, account.users, (user) => {
-        account.users.delete(user.id);
-        return { status: 204 };
-      });
+      return forUser((user) => deleteUser(user, account.users));
+    case "GET /users/:id/apikeys":
+      return forUser((user) => listApiKeys(user, account));
+    case "POST /users/:id/apikeys":
+      return forUser((user) => json((body) => createApiKey(user, body, account)));
+    case "DELETE /users/:id/apikeys/:apikey_id":
+      return forUser((user) => deleteApiKey(user, route.keyId ?? "", account));
+    case "GET /users/:id/ip-whitelist":
+      return forUser(listAllowlist);
+    case "GET /users/:id/ip-whitelist/entry":
+      return forUser((user) => allowlistEntry(user, request.query));
+    case "POST /users/:id/ip-whitelist":
+      return forUser((user) => json((body) => addAllowlistEntry(user, body, account)));
+    case "DELETE /users/:id/ip-whitelist":
+      return forUser((user) => json((body) => removeAllowlistEntry(user, body, account)));
   }
 }
 
-function listUsers(query: string, users: UserStore): ApiAnswer {
-  const params = new URLSearchParams(query);
-  const perPage = parsePerPage(params.get("per_page"));
-  if (!perPage.ok) return badRequest(perPage.reason);
-  const cursor = parseCursor(params.get("cursor"));
-  if (!cursor.ok) return badRequest(cursor.reason);
-  const listed = users.listed();
-  const page = pageOf(listed, cursor.value, perPage.value);
-  return {
-    status: 200,
-    body: {
-      users: page.users.map((entry) => publicUser(entry.user)),
-      meta: { total: listed.length, links: { next: page.next, prev: page.prev } },
-    },
-  };
-}
-
-function createUser(body: unknown, account: Account): ApiAnswer {
-  const parsed = newUserFromBody(body);
-  if (!parsed.ok) return badRequest(parsed.reason);
-  const fields = parsed.value;
-  if (account.users.hasEmail(fields.email)) return badRequest("Email address is already in use.");
-  let id = account.random.uuid();
-  while (account.users.hasId(id)) id = account.random.uuid();
-  const user = account.users.add({ id, ...fields, api_key: uniqueApiKey(account) });
-  // The only answer that ever carries a user's API key.
-  return { status: 201, body: { user: { ...publicUser(user), api_key: user.api_key } } };
-}
-
-function updateUser(user: EmulatedUser, body: unknown, users: UserStore): ApiAnswer {
-  const parsed = userChangesFromBody(body, user);
-  if (!parsed.ok) return badRequest(parsed.reason);
-  const { email } = parsed.value;
-  if (email !== undefined && users.hasEmail(email, user.id)) {
-    return badRequest("Email address is already in use.");
-  }
-  users.update(user.id, parsed.value);
-  // PATCH answers 204 with an empty body; clients must not try to parse one.
-  return { status: 204, patchApplied: true };
-}
-
-/** The user JSON of GET and list answers: never the password, never the API key. */
-export function publicUser(user: EmulatedUser) {
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    api_enabled: user.api_enabled,
-    acls: user.acls,
-    service_user: user.service_user,
-  };
-}
-
-function withUser(
-  route: MatchedRoute,
-  users: UserStore,
-  answer: (user: EmulatedUser) => ApiAnswer,
-): ApiAnswer {
-  const user = route.userId === undefined ? undefined : users.get(route.userId);
-  return user === undefined ? INVALID_USER : answer(user);
-}
-
-function withJsonBody(text: string, answer: (body: unknown) => ApiAnswer): ApiAnswer {
-  const parsed = parseJson(text);
-  return parsed.ok ? answer(parsed.value) : badRequest(parsed.reason);
-}
-
-function badRequest(reason: string): ApiAnswer {
-  return { status: 400, body: errorBody(400, reason) };
-}
-
-function uniqueApiKey(account: Account): string {
-  let key = account.random.apiKey();
-  while (key === account.ownerKey || account.users.hasApiKey(key)) {
-    key = account.random.apiKey();
-  }
-  return key;
+/**
+ * A sub-user's key works only from an address its allowlist admits; the owner key is never
+ * restricted here. Requests really arrive from loopback, so the address is a setting.
+ */
+function addressRefusal(caller: Caller, clientAddress: string | undefined): ApiAnswer | undefined {
+  if (caller.kind === "owner" || clientAddress === undefined) return undefined;
+  const address = peerAddress(clientAddress);
+  if (address !== undefined && allowlistAdmits(caller.user.ip_whitelist, address)) return undefined;
+  return unauthorizedAddress(address === undefined ? clientAddress : canonicalAddress(address));
 }

@@ -1,7 +1,7 @@
 import { ACL_VALUES, canonicalAcls, isAcl, type Acl } from "./acls";
 import type { Parsed } from "./parsed";
 import type { UserChanges } from "./store";
-import type { EmulatedUser } from "./types";
+import { joinName, splitName } from "./user-profile";
 
 // Request bodies of POST and PATCH /users, checked the way the service does: the first problem
 // found is the 400's reason, and nothing is changed unless the whole body is valid.
@@ -9,6 +9,8 @@ import type { EmulatedUser } from "./types";
 export interface NewUser {
   email: string;
   name: string;
+  first_name: string;
+  last_name: string;
   password: string;
   api_enabled: boolean;
   acls: Acl[];
@@ -17,21 +19,21 @@ export interface NewUser {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** POST: email, name (or first_name/last_name) and password are required. */
+/** POST: email, `first_name` + `last_name` (2026) or `name` (older), and password are required. */
 export function newUserFromBody(body: unknown): Parsed<NewUser> {
   try {
     const fields = bodyFields(body);
     const email = emailField(fields);
-    const name = nameField(fields, undefined);
+    const names = nameFields(fields);
     const password = stringField(fields, "password");
     if (email === undefined) return invalid("email is required.");
-    if (name === undefined) return invalid("name is required.");
+    if (names === undefined) return invalid("name is required (or first_name and last_name).");
     if (password === undefined) return invalid("password is required.");
     return {
       ok: true,
       value: {
         email,
-        name,
+        ...names,
         password,
         api_enabled: booleanField(fields, "api_enabled") ?? true,
         acls: aclsField(fields) ?? [],
@@ -43,20 +45,27 @@ export function newUserFromBody(body: unknown): Parsed<NewUser> {
   }
 }
 
+/** Fields PATCH took before 07/2025: "no longer supported", so refused rather than ignored. */
+const RETIRED_PATCH_FIELDS = ["name", "first_name", "last_name", "password"] as const;
+
 /**
  * PATCH: "All attributes are optional. If not set, the attributes will retain their original
- * values." `acls` replaces the whole list; `service_user` is create-only and ignored here.
+ * values." Only `email`, `api_enabled` and `acls` remain (2026); `acls` replaces the whole list;
+ * `service_user` is create-only and other unknown fields are ignored.
  */
-export function userChangesFromBody(body: unknown, current: EmulatedUser): Parsed<UserChanges> {
+export function userChangesFromBody(body: unknown): Parsed<UserChanges> {
   try {
     const fields = bodyFields(body);
+    const retired = RETIRED_PATCH_FIELDS.find((key) => fields[key] !== undefined);
+    if (retired !== undefined) {
+      return invalid(
+        `${retired} is no longer supported by PATCH /users/{user-id} (since 07/2025); ` +
+          "only email, api_enabled and acls can be changed.",
+      );
+    }
     const changes: UserChanges = {};
     const email = emailField(fields);
     if (email !== undefined) changes.email = email;
-    const name = nameField(fields, current.name);
-    if (name !== undefined) changes.name = name;
-    const password = stringField(fields, "password");
-    if (password !== undefined) changes.password = password;
     const apiEnabled = booleanField(fields, "api_enabled");
     if (apiEnabled !== undefined) changes.api_enabled = apiEnabled;
     const acls = aclsField(fields);
@@ -111,18 +120,19 @@ function emailField(fields: Record<string, unknown>): string | undefined {
 }
 
 /**
- * `name`, or the newer `first_name`/`last_name` pair joined into one. On PATCH a missing half
- * keeps the current name's half.
+ * `first_name` and `last_name` (the 2026 API) make the full `name`; an older client's `name`
+ * alone is split at its first space. Both given: each kept as sent.
  */
-function nameField(fields: Record<string, unknown>, currentName: string | undefined) {
+function nameFields(fields: Record<string, unknown>) {
   const name = stringField(fields, "name");
   const first = stringField(fields, "first_name");
   const last = stringField(fields, "last_name");
-  if (name !== undefined || (first === undefined && last === undefined)) return name;
-  const [currentFirst = "", ...currentRest] = (currentName ?? "").split(" ");
-  return [first ?? currentFirst, last ?? currentRest.join(" ")]
-    .filter((part) => part !== "")
-    .join(" ");
+  if (first === undefined && last === undefined) {
+    return name === undefined ? undefined : { name, ...splitName(name) };
+  }
+  if (first === undefined) throw new InvalidField("first_name is required with last_name.");
+  if (last === undefined) throw new InvalidField("last_name is required with first_name.");
+  return { name: name ?? joinName(first, last), first_name: first, last_name: last };
 }
 
 function aclsField(fields: Record<string, unknown>): Acl[] | undefined {

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { checkedClientAddress, withBehaviour } from "./behaviour";
 import { asRecord, nonNegativeInteger } from "./control-input";
+import { controlUserRoute, type ControlAnswer } from "./control-user-routes";
 import type { EmulatorState } from "./emulator-state";
 import { EmulatorInputError, UnknownUserError } from "./errors";
 import { errorBody, parseJson, readRequestBody, sendEmpty, sendJson } from "./http-exchange";
@@ -7,8 +9,6 @@ import type { FaultSpec, SeedUser } from "./types";
 
 /** Seeding thousands of users in one call is a normal thing for a benchmark to do. */
 const MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024;
-
-type ControlAnswer = { status: number; body?: unknown };
 
 /**
  * `/_emulator/...`: the EmulatorControl methods as JSON over HTTP, for scripts and demos in
@@ -42,8 +42,8 @@ function route(
   body: () => unknown,
   state: EmulatorState,
 ): ControlAnswer {
-  const userId = /^\/users\/([^/]+)$/.exec(path)?.[1];
-  if (userId !== undefined) return userRoute(method, decodedSegment(userId), body, state);
+  const userAnswer = controlUserRoute(method, path, body, state);
+  if (userAnswer !== undefined) return userAnswer;
   switch (`${method} ${path}`) {
     case "GET /users":
       return ok({ users: state.listUsers() });
@@ -73,29 +73,6 @@ function route(
   }
 }
 
-function userRoute(
-  method: string,
-  id: string,
-  body: () => unknown,
-  state: EmulatorState,
-): ControlAnswer {
-  switch (method) {
-    case "GET": {
-      const user = state.getUser(id);
-      if (user === undefined) throw new UnknownUserError(id);
-      return ok({ user });
-    }
-    case "PATCH":
-      // Drift: the change the provider did not make, seen on its next read.
-      return ok({ user: state.setUser(id, body() as Partial<SeedUser>) });
-    case "DELETE":
-      if (!state.deleteUser(id)) throw new UnknownUserError(id);
-      return { status: 204 };
-    default:
-      return { status: 404, body: errorBody(404, "Not found.") };
-  }
-}
-
 function seed(input: unknown, state: EmulatorState) {
   const fields = asRecord(input, "The body");
   const seedValue =
@@ -110,12 +87,17 @@ function seed(input: unknown, state: EmulatorState) {
 }
 
 function settings(state: EmulatorState) {
-  return { latencyMs: state.latencyMs, rateLimitPerSecond: state.rateLimitPerSecond };
+  return {
+    latencyMs: state.latencyMs,
+    rateLimitPerSecond: state.rateLimitPerSecond,
+    ...state.behaviour(),
+    clientAddress: state.getClientAddress() ?? null,
+  };
 }
 
 function changeSettings(input: unknown, state: EmulatorState) {
   const fields = asRecord(input, "The settings");
-  // Both are checked before either is applied.
+  // Everything is checked before anything is applied.
   const latency =
     fields["latencyMs"] === undefined
       ? undefined
@@ -124,17 +106,16 @@ function changeSettings(input: unknown, state: EmulatorState) {
     fields["rateLimitPerSecond"] === undefined
       ? undefined
       : nonNegativeInteger(fields["rateLimitPerSecond"], "rateLimitPerSecond");
+  const behaviour = withBehaviour(state.behaviour(), fields);
+  const clientAddress =
+    "clientAddress" in fields
+      ? { value: checkedClientAddress(fields["clientAddress"]) }
+      : undefined;
   if (latency !== undefined) state.setLatency(latency);
   if (rateLimit !== undefined) state.setRateLimit(rateLimit);
+  state.setBehaviour(behaviour);
+  if (clientAddress !== undefined) state.setClientAddress(clientAddress.value);
   return settings(state);
-}
-
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 function jsonBody(text: string): unknown {

@@ -6,16 +6,23 @@ import type { EmulatorOptions, RunningEmulator } from "./types";
 export { ACL_VALUES } from "./acls";
 export { EmulatorInputError, UnknownUserError } from "./errors";
 export type {
+  AllowlistEntry,
+  AllowlistEntryInput,
+  ApiBehaviour,
   Counters,
+  EmulatedApiKey,
   EmulatedUser,
   EmulatorControl,
   EmulatorOptions,
   FaultKind,
   FaultSpec,
+  NewApiKey,
   RequestLogEntry,
   RunningEmulator,
   SeedUser,
+  UserStatus,
 } from "./types";
+export { isLoopbackAddress } from "./address-policy";
 
 /**
  * Starts a Vultr users API emulator on loopback: the API under `baseUrl`, the control plane
@@ -32,6 +39,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = new EmulatorState(options.ownerKey ?? cryptoRandom().apiKey(), {
     latencyMs: options.latencyMs ?? 0,
     rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
+    behaviour: options,
+    clientAddress: options.clientAddress,
   });
   if (options.users !== undefined) state.seedUsers(options.users, options.seed);
   const host = options.host ?? "127.0.0.1";
@@ -57,6 +66,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     setLatency: (ms) => state.setLatency(ms),
     setRateLimit: (perSecond) => state.setRateLimit(perSecond),
     reset: () => state.reset(),
+    behaviour: () => state.behaviour(),
+    setBehaviour: (changes) => state.setBehaviour(changes),
+    setPatchStatus: (status) => state.setPatchStatus(status),
+    setClientAddress: (address) => state.setClientAddress(address),
+    getClientAddress: () => state.getClientAddress(),
+    listApiKeys: (userId) => state.listApiKeys(userId),
+    addApiKey: (userId, key) => state.addApiKey(userId, key),
+    removeApiKey: (userId, keyId) => state.removeApiKey(userId, keyId),
+    getAllowlist: (userId) => state.getAllowlist(userId),
+    setAllowlist: (userId, entries) => state.setAllowlist(userId, entries),
   };
 }
 

@@ -32,6 +32,16 @@ export class RateLimiter {
     return true;
   }
 
+  /**
+   * Whole seconds until the window has room for `source` again, for a 429's `Retry-After`: at
+   * least 1, since the header counts in whole seconds and 0 would invite an immediate retry.
+   */
+  retryAfterSeconds(source: string, now: number): number {
+    const oldest = (this.acceptedAt.get(source) ?? []).find((at) => at > now - WINDOW_MS);
+    const waitMs = oldest === undefined ? 0 : oldest + WINDOW_MS - now;
+    return Math.max(1, Math.ceil(waitMs / 1000));
+  }
+
   forget(): void {
     this.acceptedAt.clear();
   }

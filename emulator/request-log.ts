@@ -25,7 +25,7 @@ export class RequestLog {
     increment(this.tally.byRoute, entry.route);
     return {
       recordBody: (body) => {
-        entry.body = withoutPassword(body);
+        entry.body = withoutSecrets(body);
       },
       recordFault: (kind) => {
         entry.fault = kind;
@@ -63,8 +63,12 @@ function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-/** The log is shown in test failures and demos: a password sent to create a user stays out. */
-function withoutPassword(body: unknown): unknown {
-  if (typeof body !== "object" || body === null || !("password" in body)) return body;
-  return { ...body, password: "<redacted>" };
+const SECRET_FIELDS = ["password", "api_key"] as const;
+
+/** The log is shown in test failures and demos: passwords and keys sent stay out. */
+function withoutSecrets(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  const secrets = SECRET_FIELDS.filter((field) => field in body);
+  if (secrets.length === 0) return body;
+  return { ...body, ...Object.fromEntries(secrets.map((field) => [field, "<redacted>"])) };
 }

@@ -1,6 +1,8 @@
 import { ACL_VALUES, MANAGE_USERS, type Acl } from "./acls";
 import type { RandomSource } from "./random";
+import { generatedProfile } from "./seed-profile";
 import type { EmulatedUser } from "./types";
+import { seedAnchor } from "./user-profile";
 
 const FIRST_NAMES = [
   "María", "James", "Aisha", "Wei", "Olga", "Diego", "Priya", "Lukas", "Fatima", "Kenji",
@@ -48,11 +50,15 @@ export interface TakenIdentities {
   hasApiKey(apiKey: string): boolean;
 }
 
-/** Realistic users: names from many places, unique emails, varied ACLs, ~70% with API access. */
+/**
+ * Realistic users: names from many places, unique emails, varied ACLs, ~70% with API access, and
+ * varied 2026 fields (activity, invitations, allowlists, extra keys) dated back from `anchor`.
+ */
 export function generateUsers(
   count: number,
   random: RandomSource,
   taken: TakenIdentities,
+  anchor: number = seedAnchor(),
 ): EmulatedUser[] {
   const ids = new Set<string>();
   const emails = new Set<string>();
@@ -68,8 +74,7 @@ export function generateUsers(
     while (apiKeys.has(apiKey) || taken.hasApiKey(apiKey)) apiKey = random.apiKey();
     ids.add(id);
     emails.add(email);
-    apiKeys.add(apiKey);
-    users.push({
+    const base = {
       id,
       email,
       name,
@@ -77,7 +82,14 @@ export function generateUsers(
       acls: serviceUser ? ["subscriptions_view", "provisioning"] : aclsFor(random),
       api_key: apiKey,
       service_user: serviceUser,
-    });
+    };
+    const profile = generatedProfile(
+      base,
+      anchor,
+      (key) => apiKeys.has(key) || taken.hasApiKey(key),
+    );
+    for (const key of profile.api_keys) apiKeys.add(key.api_key);
+    users.push({ ...base, ...profile });
   }
   return users;
 }

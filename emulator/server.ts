@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { isLoopbackAddress } from "./address-policy";
 import { handleApiRequest } from "./api-handler";
 import { handleControlRequest } from "./control-routes";
 import type { EmulatorState } from "./emulator-state";
@@ -85,6 +86,20 @@ async function dispatch(
     );
   }
   if (path.startsWith(`${CONTROL_PREFIX}/`)) {
+    // The control plane has no authentication: whatever host the emulator listens on, it
+    // answers this machine's loopback only (the API itself answers anyone who can reach it).
+    const peer = request.socket.remoteAddress;
+    if (!isLoopbackAddress(peer)) {
+      request.resume();
+      return sendJson(
+        response,
+        403,
+        errorBody(
+          403,
+          `The emulator's control plane answers loopback clients only; ${peer ?? "this client"} is not a loopback address.`,
+        ),
+      );
+    }
     return handleControlRequest(request, response, path.slice(CONTROL_PREFIX.length), state);
   }
   request.resume();

@@ -1,5 +1,44 @@
+/**
+ * How the API answers where Vultr's documentation is silent or sources disagree. Each can be set
+ * when starting the emulator and changed later through the control plane.
+ */
+export interface ApiBehaviour {
+  /**
+   * The status of a successful PATCH /users/{id}: the 2026 spec says 204, the 2026 how-to pages
+   * say 202 Accepted. Either way the body is empty.
+   * @default 204
+   */
+  patchStatus: 204 | 202;
+  /**
+   * GET /users/{id}/apikeys shows each key as asterisks and its last 5 characters, as the spec's
+   * example does; false shows keys in clear text.
+   * @default true
+   */
+  maskApiKeys: boolean;
+  /**
+   * POST /users/{id}/ip-whitelist refuses ranges overlapping any non-public block (private,
+   * loopback, documentation, CGNAT, multicast, reserved, ...) with 400 naming the block.
+   * @default true
+   */
+  allowlistPublicOnly: boolean;
+  /** Entries a user's allowlist may hold (the two "any" defaults included); one more is a 400. @default 50 */
+  allowlistMaxEntries: number;
+  /**
+   * A subnet with host bits set (`8.8.8.5/24`): `"reject"` answers 400, `"mask"` stores the
+   * network (`8.8.8.0/24`).
+   * @default "reject"
+   */
+  allowlistHostBits: "reject" | "mask";
+  /**
+   * DELETE /users/{id}/ip-whitelist of an entry the user does not have: 404
+   * `{"error":"IP whitelist entry not found.","status":404}`, or 204 as if removed.
+   * @default 404
+   */
+  allowlistAbsentRemoveStatus: 404 | 204;
+}
+
 /** How to start an emulator. Every field is optional. */
-export interface EmulatorOptions {
+export interface EmulatorOptions extends Partial<ApiBehaviour> {
   /**
    * The account owner's API key; it may manage users whatever else happens.
    * @default a random 36-character key of A-Z and 0-9, shaped like a real Vultr key
@@ -20,6 +59,64 @@ export interface EmulatorOptions {
    * @default 30 (Vultr's documented limit); 0 turns the limit off
    */
   rateLimitPerSecond?: number;
+  /**
+   * The address sub-users' requests are taken to come from, checked against their allowlists
+   * (requests really arrive from loopback). Never applies to the owner key.
+   * @default undefined — no allowlist enforcement
+   */
+  clientAddress?: string;
+}
+
+/** A user's state in the 2026 API. */
+export type UserStatus = "pending" | "active" | "suspended" | "closed";
+
+/** One of a user's API keys, in clear text: only the control plane shows this. */
+export interface EmulatedApiKey {
+  /** A UUID. */
+  id: string;
+  /** The key itself. */
+  api_key: string;
+  name: string;
+  /** Whether the key stops working at `date_expire`. */
+  expire: boolean;
+  /** ISO 8601, or `""` when the key does not expire. */
+  date_expire: string;
+}
+
+/** A key to give a user behind the API's back; every field is optional. */
+export interface NewApiKey {
+  /** @default a generated UUID */
+  id?: string;
+  /** @default a generated 36-character key */
+  api_key?: string;
+  /** @default "default" */
+  name?: string;
+  /** @default true when `date_expire` is given, else false */
+  expire?: boolean;
+  /** ISO 8601; may lie in the past, to make an expired key. */
+  date_expire?: string;
+}
+
+/** One entry of a user's API IP allowlist, as the API lists it. */
+export interface AllowlistEntry {
+  /** The network address, IPv6 in RFC 5952 form (`2606:4700::`). */
+  subnet: string;
+  /** The prefix length; 0 with `0.0.0.0` or `::` admits the whole family. */
+  subnet_size: number;
+  /** ISO 8601. */
+  date_added: string;
+  ip_type: "v4" | "v6";
+}
+
+/**
+ * An allowlist entry given to the control plane. Only its syntax is checked (drift may hold what
+ * the API would refuse); `ip_type` follows from the subnet.
+ */
+export interface AllowlistEntryInput {
+  subnet: string;
+  subnet_size: number;
+  /** @default the time of the call */
+  date_added?: string;
 }
 
 /** A user to put into the account as it is, through the control plane or the options. */
@@ -27,15 +124,32 @@ export interface SeedUser {
   /** A UUID or a 13-hex legacy id. @default a generated UUID v4 */
   id?: string;
   email: string;
-  name: string;
+  /** The full name. Required unless `first_name` is given. @default first_name and last_name joined */
+  name?: string;
+  /** @default the first word of name */
+  first_name?: string;
+  /** @default the rest of name after its first word, or "" */
+  last_name?: string;
   /** @default true */
   api_enabled?: boolean;
   /** @default [] */
   acls?: string[];
-  /** The user's own API key. @default a generated key */
+  /** The user's first API key (named "default", never expiring). @default a generated key */
   api_key?: string;
   /** @default false */
   service_user?: boolean;
+  /** @default "active" */
+  status?: UserStatus;
+  /** ISO 8601, or "" for no activity in the past year. @default "" */
+  last_activity?: string;
+  /** @default "" */
+  invited_by?: string;
+  /** ISO 8601 or "". @default "" */
+  invited_on?: string;
+  /** @default true unless status is "pending" */
+  invite_accepted?: boolean;
+  /** The user's allowlist. @default "any IPv4" and "any IPv6" (0.0.0.0/0 and ::/0) */
+  ip_whitelist?: AllowlistEntryInput[];
 }
 
 /** A user as the emulator holds it, secrets included: only the control plane shows this. */
@@ -45,9 +159,20 @@ export interface EmulatedUser {
   name: string;
   api_enabled: boolean;
   acls: string[];
+  /** The user's first key (`api_keys[0]`), `""` when it has none. */
   api_key: string;
   service_user: boolean;
   password?: string;
+  first_name: string;
+  last_name: string;
+  status: UserStatus;
+  last_activity: string;
+  invited_by: string;
+  invited_on: string;
+  invite_accepted: boolean;
+  /** Every key of the user, in creation order, in clear text. Each authenticates as the user. */
+  api_keys: EmulatedApiKey[];
+  ip_whitelist: AllowlistEntry[];
 }
 
 /** One `/v2` request as the emulator saw it. */
@@ -57,13 +182,18 @@ export interface RequestLogEntry {
   path: string;
   /** The raw query string without `?`; `""` if none. */
   query: string;
-  /** `"GET /users"`, `"GET /users/:id"`, `"PATCH /users/:id"`, `"POST /users"`, `"DELETE /users/:id"` or `"UNKNOWN"`. */
+  /**
+   * `"GET /users"`, `"GET /users/:id"`, `"PATCH /users/:id"`, `"POST /users"`, `"DELETE /users/:id"`,
+   * `"GET /users/:id/apikeys"`, `"POST /users/:id/apikeys"`, `"DELETE /users/:id/apikeys/:apikey_id"`,
+   * `"GET /users/:id/ip-whitelist"`, `"GET /users/:id/ip-whitelist/entry"`,
+   * `"POST /users/:id/ip-whitelist"`, `"DELETE /users/:id/ip-whitelist"` or `"UNKNOWN"`.
+   */
   route: string;
   /** The status sent; 0 while unanswered and for hang and reset faults. */
   status: number;
   /** The fault kind, when a fault took the request. */
   fault?: string;
-  /** The parsed JSON body of a PATCH or POST, when it was JSON; a `password` value is redacted. */
+  /** The parsed JSON body of a PATCH, POST or DELETE, when it was JSON; `password` and `api_key` values are redacted. */
   body?: unknown;
   /** Arrival time, ms since the epoch. */
   at: number;
@@ -101,7 +231,7 @@ export interface Counters {
   byStatus: Record<string, number>;
   /** 429s sent by the rate limiter (not by faults). */
   rateLimited: number;
-  /** PATCHes that changed the account (answered 204); compare with `byRoute` for PATCHes sent. */
+  /** PATCH /users/{id} that changed the account (answered 204 or 202); compare with `byRoute` for PATCHes sent. */
   patches: number;
 }
 
@@ -126,6 +256,25 @@ export interface EmulatorControl {
   setRateLimit(perSecond: number): void;
   /** Removes users, faults, the request log, counters and the rate-limit history; keeps settings. */
   reset(): void;
+  /** The knobs as they are now. */
+  behaviour(): ApiBehaviour;
+  /** Changes some knobs (all are checked before any is applied); returns them all. */
+  setBehaviour(changes: Partial<ApiBehaviour>): ApiBehaviour;
+  /** Shorthand for `setBehaviour({ patchStatus })`. */
+  setPatchStatus(status: 204 | 202): void;
+  /** The address sub-users' requests are taken to come from; `undefined` turns enforcement off. */
+  setClientAddress(address: string | undefined): void;
+  getClientAddress(): string | undefined;
+  /** A user's keys in clear text. Throws if the user is unknown. */
+  listApiKeys(userId: string): EmulatedApiKey[];
+  /** Gives a user one more key (any value and expiry, past dates included). Throws if the user is unknown. */
+  addApiKey(userId: string, key?: NewApiKey): EmulatedApiKey;
+  /** False when the user has no such key. Throws if the user is unknown. */
+  removeApiKey(userId: string, keyId: string): boolean;
+  /** Throws if the user is unknown. */
+  getAllowlist(userId: string): AllowlistEntry[];
+  /** Replaces a user's allowlist behind the API's back (drift). Throws if the user is unknown. */
+  setAllowlist(userId: string, entries: AllowlistEntryInput[]): AllowlistEntry[];
 }
 
 export interface RunningEmulator extends EmulatorControl {

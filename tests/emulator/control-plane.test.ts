@@ -5,7 +5,7 @@ import {
   type RequestLogEntry,
   type RunningEmulator,
 } from "../../emulator";
-import { api, control, userOf } from "./http";
+import { api, control, userOf, UUID_V4 } from "./http";
 
 let emulator: RunningEmulator;
 
@@ -16,6 +16,16 @@ afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
 const usersOf = (json: unknown) => (json as { users: EmulatedUser[] }).users;
+
+const DEFAULT_KNOBS = {
+  patchStatus: 204,
+  maskApiKeys: true,
+  allowlistPublicOnly: true,
+  allowlistMaxEntries: 50,
+  allowlistHostBits: "reject",
+  allowlistAbsentRemoveStatus: 404,
+  clientAddress: null,
+};
 
 describe("control plane: users", () => {
   it("seeds generated users, with their API keys, and lists them", async () => {
@@ -31,6 +41,7 @@ describe("control plane: users", () => {
     const seeded = await control(emulator, "POST", "/users", {
       users: [{ email: "g@example.com", name: "Given", api_key: "GIVEN-KEY" }],
     });
+    const day = expect.stringMatching(/^\d{4}-\d\d-\d\dT00:00:00Z$/) as unknown;
     expect(usersOf(seeded.json)).toStrictEqual([
       {
         id: expect.any(String) as unknown,
@@ -40,6 +51,26 @@ describe("control plane: users", () => {
         acls: [],
         api_key: "GIVEN-KEY",
         service_user: false,
+        first_name: "Given",
+        last_name: "",
+        status: "active",
+        last_activity: "",
+        invited_by: "",
+        invited_on: "",
+        invite_accepted: true,
+        api_keys: [
+          {
+            id: expect.stringMatching(UUID_V4) as unknown,
+            api_key: "GIVEN-KEY",
+            name: "default",
+            expire: false,
+            date_expire: "",
+          },
+        ],
+        ip_whitelist: [
+          { subnet: "0.0.0.0", subnet_size: 0, date_added: day, ip_type: "v4" },
+          { subnet: "::", subnet_size: 0, date_added: day, ip_type: "v6" },
+        ],
       },
     ]);
   });
@@ -162,12 +193,13 @@ describe("control plane: faults, log, counters, settings, reset", () => {
     expect((await control(emulator, "GET", "/settings")).json).toStrictEqual({
       latencyMs: 0,
       rateLimitPerSecond: 0,
+      ...DEFAULT_KNOBS,
     });
     const changed = await control(emulator, "PUT", "/settings", {
       latencyMs: 5,
       rateLimitPerSecond: 7,
     });
-    expect(changed.json).toStrictEqual({ latencyMs: 5, rateLimitPerSecond: 7 });
+    expect(changed.json).toStrictEqual({ latencyMs: 5, rateLimitPerSecond: 7, ...DEFAULT_KNOBS });
     await control(emulator, "PUT", "/settings", { latencyMs: 0, rateLimitPerSecond: 0 });
   });
 

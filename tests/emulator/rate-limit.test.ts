@@ -28,6 +28,11 @@ describe("rate limit", () => {
     for (const answer of limited) {
       expect(answer.text).toBe(RATE_LIMITED);
       expect(answer.headers.get("content-type")).toBe("application/json");
+      // Whole seconds, at least 1: the window is one second long.
+      expect(answer.headers.get("retry-after")).toBe("1");
+    }
+    for (const answer of answers.filter((a) => a.status === 200)) {
+      expect(answer.headers.get("retry-after")).toBeNull();
     }
     expect(emulator.counters()).toMatchObject({ total: 60, rateLimited: 30 });
   });

@@ -15,7 +15,21 @@ beforeEach(() => {
   ]) as [EmulatedUser];
 });
 
-const USER_KEYS = ["id", "name", "email", "api_enabled", "acls", "service_user"];
+const USER_KEYS = [
+  "id",
+  "name",
+  "email",
+  "api_enabled",
+  "acls",
+  "service_user",
+  "first_name",
+  "last_name",
+  "status",
+  "last_activity",
+  "invited_by",
+  "invited_on",
+  "invite_accepted",
+];
 
 describe("GET /users/{id}", () => {
   it("answers 200 with the user, in Vultr's shape, JSON typed", async () => {
@@ -30,6 +44,13 @@ describe("GET /users/{id}", () => {
         api_enabled: true,
         acls: ["billing", "dns"],
         service_user: false,
+        first_name: "Alice",
+        last_name: "Example",
+        status: "active",
+        last_activity: "",
+        invited_by: "",
+        invited_on: "",
+        invite_accepted: true,
       },
     });
     expect(Object.keys(userOf(answer))).toStrictEqual(USER_KEYS);
@@ -106,6 +127,13 @@ describe("POST /users", () => {
       api_enabled: true,
       acls: ["manage_users", "subscriptions_view"],
       service_user: false,
+      first_name: "CI",
+      last_name: "Bot",
+      status: "active",
+      last_activity: "",
+      invited_by: "",
+      invited_on: "",
+      invite_accepted: true,
       api_key: expect.stringMatching(/^[A-Z0-9]{36}$/) as unknown,
     });
     const read = await api(emulator, "GET", `/users/${String(created["id"])}`);
@@ -177,8 +205,8 @@ describe("PATCH /users/{id}", () => {
   });
 
   it("changes only the attributes sent", async () => {
-    await api(emulator, "PATCH", `/users/${alice.id}`, { body: { name: "Alice Renamed" } });
-    expect(emulator.getUser(alice.id)).toStrictEqual({ ...alice, name: "Alice Renamed" });
+    await api(emulator, "PATCH", `/users/${alice.id}`, { body: { email: "alice@example.org" } });
+    expect(emulator.getUser(alice.id)).toStrictEqual({ ...alice, email: "alice@example.org" });
   });
 
   it("replaces the whole ACL list, in the service's order rather than the order sent", async () => {
@@ -194,7 +222,7 @@ describe("PATCH /users/{id}", () => {
     [{ api_enabled: 0 }, /api_enabled must be a boolean/],
     [{ acls: ["billing", "superuser"] }, /Invalid ACL "superuser"/],
     [{ email: "nope" }, /not a valid email/],
-    [{ name: "" }, /name must be a non-empty string/],
+    [{ name: "" }, /name is no longer supported/],
   ])("answers 400 for %j and changes nothing", async (body, reason) => {
     const answer = await api(emulator, "PATCH", `/users/${alice.id}`, { body });
     expect(answer.status).toBe(400);
