@@ -114,7 +114,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
 
   const failing = options.failOn.filter((code) => document.summary.findings[code] !== undefined);
   if (failing.length > 0) {
-    const counts = failing.map((code) => `${code} (${document.summary.findings[code]} users)`);
+    const counts = failing.map((code) => {
+      const users = document.summary.findings[code] ?? 0;
+      return `${code} (${users} ${users === 1 ? "user" : "users"})`;
+    });
     io.stderr.write(`${COMMAND}: failing on ${counts.join(", ")}\n`);
     return EXIT.findings;
   }

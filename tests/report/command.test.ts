@@ -222,7 +222,7 @@ describe("exit codes", () => {
     const failing = await report(gate);
     expect(failing.code).toBe(3);
     expect(failing.stderr).toMatch(
-      /failing on api-on-inactive-account \(1 users\), drift \(1 users\)/,
+      /failing on api-on-inactive-account \(1 user\), drift \(1 user\)/,
     );
     expect(JSON.parse(failing.stdout)).toHaveProperty("summary");
 
