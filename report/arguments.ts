@@ -44,7 +44,8 @@ Options:
                            A UserApiAccess declares its apiEnabled (and allowedIps); a policy
                            manages its allowed and exempt users (declaring nothing) and, when it
                            enforces, declares false for every other API-enabled user but the
-                           admins it leaves alone. Resources pending deletion are ignored.
+                           admins it leaves alone (unless includeAdmins). Resources pending
+                           deletion are ignored.
   --fail-on CODE[,CODE...] exit 3 when any of these findings is present (repeatable)
   --out FILE               write the report to FILE instead of stdout
   -h, --help               this text

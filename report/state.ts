@@ -6,7 +6,8 @@
  * - a `UserApiAccess` manages its user and declares its `apiEnabled` (and `allowedIps`);
  * - an `ApiAccessPolicy` manages the users in its allowed and exempt lists, declaring nothing
  *   (`declaredApiEnabled: null`), and, when it enforces, declares `false` for every other
- *   API-enabled user except the admins it reported leaving alone. `drift` then reports those.
+ *   API-enabled user except the admins it leaves alone (`includeAdmins` false, its default, or
+ *   listed in its `skippedAdmins`). `drift` then reports those.
  * - `managed-twice` counts `UserApiAccess` declarations only: a policy listing a user that a
  *   resource also manages is the intended pairing.
  */
@@ -125,6 +126,7 @@ function policyOf(
 ): PolicyDeclaration {
   const { inputs, outputs } = resource;
   const enforce = outputs.enforce ?? inputs.enforce;
+  const includeAdmins = outputs.includeAdmins ?? inputs.includeAdmins;
   const skipped = Array.isArray(outputs.skippedAdmins) ? outputs.skippedAdmins : [];
   return {
     ...name,
@@ -132,6 +134,8 @@ function policyOf(
     exemptUserIds: texts(outputs.exemptUserIds) ?? [],
     // A policy restricts unless told not to.
     enforce: typeof enforce === "boolean" ? enforce : true,
+    // The policy's default: admins are left alone unless it says otherwise.
+    includeAdmins: includeAdmins === true,
     skippedAdminIds: skipped.flatMap((admin) =>
       isRecord(admin) && typeof admin.userId === "string" ? [admin.userId] : [],
     ),
@@ -199,6 +203,7 @@ export function managedByFor(user: AccountUser, stacks: StackDeclarations): Mana
       !listed &&
       policy.enforce &&
       user.apiEnabled &&
+      (policy.includeAdmins || !user.acls.includes("manage_users")) &&
       !policy.skippedAdminIds.some((id) => same(id, user.id));
     if (!listed && !restricted) continue;
     managed.push({

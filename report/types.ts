@@ -41,6 +41,8 @@ export interface PolicyDeclaration {
   allowedUserIds: string[];
   exemptUserIds: string[];
   enforce: boolean;
+  /** Whether it disables `manage_users` holders too; by default it leaves them alone. */
+  includeAdmins: boolean;
   /** Admins the policy left alone at its last update: it does not manage them. */
   skippedAdminIds: string[];
 }

@@ -219,7 +219,7 @@ describe("stack exports", () => {
     ]);
   });
 
-  it("counts an enforcing policy as declaring false for API users it does not list, but not for admins it skipped", () => {
+  it("counts an enforcing policy as declaring false for API users it does not list, but not for admins", () => {
     const policy = (enforce: boolean): StackDeclarations =>
       declarationsOf(
         exportOf([
@@ -244,6 +244,9 @@ describe("stack exports", () => {
     expect(managedByFor(ALICE, policy(true))).toStrictEqual([entry(false)]);
     expect(managedByFor(user({ ...ALICE, apiEnabled: false }), policy(true))).toStrictEqual([]);
     expect(managedByFor(ADMIN, policy(true))).toStrictEqual([]);
+    // An admin who gained API access after the policy's last update is left alone too.
+    const newAdmin = user({ ...ALICE, acls: ["manage_users"] });
+    expect(managedByFor(newAdmin, policy(true))).toStrictEqual([]);
     expect(managedByFor(ALICE, policy(false))).toStrictEqual([]);
   });
 
