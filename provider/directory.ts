@@ -21,7 +21,11 @@ export interface UserSource {
 }
 
 export interface DirectoryOptions {
-  /** How long a snapshot serves reads. @default 120000 */
+  /**
+   * How long a snapshot serves reads. A provider process lives for one engine pass, and a pass
+   * over ten thousand resources takes minutes: reading the list again halfway would break the
+   * request budget. @default 600000
+   */
   freshnessMs?: number;
   now?: () => number;
 }
@@ -48,10 +52,15 @@ export class UserDirectory {
   #rest: Promise<void> | undefined;
   readonly #singleReads = new Map<string, Promise<VultrUser | undefined>>();
   #expectedLookups: number | undefined;
+  /** Emails that a reload of the list was spent on (a miss confirmed once per process). */
+  readonly #reloadedEmails = new Set<string>();
+  /** Ids a single GET found missing: asked once per process, whatever snapshot comes after. */
+  readonly #confirmedAbsent = new Set<string>();
+  #reload: Promise<void> | undefined;
 
   constructor(source: UserSource, options: DirectoryOptions = {}) {
     this.#source = source;
-    this.#freshnessMs = options.freshnessMs ?? 120_000;
+    this.#freshnessMs = options.freshnessMs ?? 600_000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -60,31 +69,66 @@ export class UserDirectory {
     this.#expectedLookups = count;
   }
 
-  /** The user with this id, or undefined when the account has no such user. */
+  /**
+   * The user with this id, or undefined when the account has no such user. A miss in the
+   * snapshot is never taken as proof: the user may have been created after the list was read
+   * (earlier in the same deployment, say), so a miss is confirmed with a single GET, once per id.
+   */
   async get(userId: string): Promise<VultrUser | undefined> {
     const id = userId.toLowerCase();
     const snapshot = await this.#current();
     const known = snapshot.users.get(id);
-    if (known !== undefined || snapshot.nextCursor === undefined || snapshot.absent.has(id)) {
-      return known;
+    if (known !== undefined) return known;
+    if (snapshot.absent.has(id) || this.#confirmedAbsent.has(id)) return undefined;
+    if (snapshot.nextCursor !== undefined && !this.#singleReadIsCheaper(snapshot)) {
+      await this.#loadRest(snapshot);
+      const listed = snapshot.users.get(id);
+      if (listed !== undefined) return listed;
     }
-    if (this.#singleReadIsCheaper(snapshot)) return this.#readOne(snapshot, id);
-    await this.#loadRest(snapshot);
-    return snapshot.users.get(id);
+    return this.#readOne(snapshot, id);
   }
 
-  /** The user with this email (case-insensitive), or undefined. */
+  /**
+   * The user with this email (case-insensitive), or undefined. There is no lookup by email in
+   * the API, so a miss in a complete snapshot is confirmed by reading the list once more — at
+   * most once per email in this process, concurrent misses sharing one reload.
+   */
   async findByEmail(email: string): Promise<VultrUser | undefined> {
     const key = normalizeEmail(email);
-    const snapshot = await this.#current();
-    const id = snapshot.idByEmail.get(key);
-    if (id !== undefined || snapshot.nextCursor === undefined) {
-      return id === undefined ? undefined : snapshot.users.get(id);
+    const found = await this.#lookUpEmail(key);
+    if (found !== undefined) return found;
+    if (!this.#reloadedEmails.has(key)) {
+      this.#reloadedEmails.add(key);
+      this.#reload ??= this.#reloadList().finally(() => {
+        this.#reload = undefined;
+      });
     }
-    // There is no lookup by email in the API: only the list can answer.
-    await this.#loadRest(snapshot);
-    const found = snapshot.idByEmail.get(key);
-    return found === undefined ? undefined : snapshot.users.get(found);
+    // A reload in flight (for this email or another) may bring this one too: wait for it.
+    if (this.#reload === undefined) return undefined;
+    await this.#reload;
+    return this.#lookUpEmail(key);
+  }
+
+  async #lookUpEmail(key: string): Promise<VultrUser | undefined> {
+    const snapshot = await this.#current();
+    if (!snapshot.idByEmail.has(key) && snapshot.nextCursor !== undefined) {
+      await this.#loadRest(snapshot);
+    }
+    const id = snapshot.idByEmail.get(key);
+    return id === undefined ? undefined : snapshot.users.get(id);
+  }
+
+  async #reloadList(): Promise<void> {
+    this.invalidate();
+    const snapshot = await this.#current();
+    if (snapshot.nextCursor !== undefined) await this.#loadRest(snapshot);
+  }
+
+  /** Every user of the account, from the snapshot (the whole list is read once if need be). */
+  async all(): Promise<VultrUser[]> {
+    const snapshot = await this.#current();
+    if (snapshot.nextCursor !== undefined) await this.#loadRest(snapshot);
+    return [...snapshot.users.values()];
   }
 
   /** The account's user count, from the last list page read. */
@@ -115,6 +159,7 @@ export class UserDirectory {
     if (user !== undefined) snapshot.idByEmail.delete(normalizeEmail(user.email));
     snapshot.users.delete(id);
     snapshot.absent.add(id);
+    this.#confirmedAbsent.add(id);
   }
 
   /** Drops everything: the next read loads afresh. */
@@ -168,8 +213,12 @@ export class UserDirectory {
       this.#singleReads.set(id, pending);
     }
     const user = await pending;
-    if (user === undefined) snapshot.absent.add(id);
-    else addUsers(snapshot, [user]);
+    if (user === undefined) {
+      snapshot.absent.add(id);
+      this.#confirmedAbsent.add(id);
+    } else {
+      addUsers(snapshot, [user]);
+    }
     return user;
   }
 

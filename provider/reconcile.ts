@@ -42,13 +42,15 @@ export interface DiffDecision {
  * Compares the declaration with the LIVE user (not only with state), so access changed in the
  * console shows up in every preview and is repaired by the next up.
  *
- * @param declaredUserId the user the declaration names (check resolved an email to it)
  * @param live the user the resource manages, as Vultr shows it now; undefined if it is gone
+ * @param declaredBefore what the stored inputs declared (after a refresh, `olds.apiEnabled` is
+ *   the live value, so the last declaration is what tells drift from a changed declaration)
  */
 export function decideDiff(
   olds: AccessOutputs,
   news: DeclaredAccess,
   live: VultrUser | undefined,
+  declaredBefore: boolean = olds.apiEnabled,
 ): DiffDecision {
   const who = describeUser(olds);
   if (news.userId === UNKNOWN || (news.userId === undefined && news.email === UNKNOWN)) {
@@ -59,10 +61,7 @@ export function decideDiff(
     return {
       changes: true,
       replaces: [property],
-      notes: [
-        `UserApiAccess: ${property} now names Vultr user ${news.email ?? news.userId} instead of ${who}: ` +
-          `the resource will be replaced (the old user is released under its onDelete policy)`,
-      ],
+      notes: [replaceNote(olds, news, live, undefined)],
     };
   }
   if (live === undefined) {
@@ -70,7 +69,7 @@ export function decideDiff(
       changes: true,
       replaces: [],
       notes: [
-        `UserApiAccess: Vultr user ${who} no longer exists in the account: ` +
+        `Vultr user ${who} no longer exists in the account: ` +
           "remove the resource from the program, or run `pulumi refresh` to drop it from the state",
       ],
     };
@@ -82,14 +81,14 @@ export function decideDiff(
   } else if (live.apiEnabled !== news.apiEnabled) {
     changes = true;
     const liveText = `api_enabled is ${live.apiEnabled} in Vultr`;
-    if (olds.apiEnabled === news.apiEnabled) {
+    if (declaredBefore === news.apiEnabled) {
       notes.push(
-        `UserApiAccess: drift on Vultr user ${describeUser(live)}: ${liveText}, declared ${news.apiEnabled} ` +
+        `drift on Vultr user ${describeUser(live)}: ${liveText}, declared ${news.apiEnabled} ` +
           `(changed outside Pulumi) — up will set it to ${news.apiEnabled}`,
       );
     } else {
       notes.push(
-        `UserApiAccess: Vultr user ${describeUser(live)}: ${liveText}, declared ${news.apiEnabled} — ` +
+        `Vultr user ${describeUser(live)}: ${liveText}, declared ${news.apiEnabled} — ` +
           `up will ${news.apiEnabled ? "grant" : "revoke"} API access`,
       );
     }
@@ -98,12 +97,55 @@ export function decideDiff(
     // without an update the apiEnabled output would keep the old value for good.
     changes = true;
     notes.push(
-      `UserApiAccess: Vultr user ${describeUser(live)} already has api_enabled ${live.apiEnabled}, ` +
+      `Vultr user ${describeUser(live)} already has api_enabled ${live.apiEnabled}, ` +
         "as now declared — up will record it without changing Vultr",
     );
   }
   if (news.onDelete !== olds.onDelete) changes = true;
   return { changes, replaces: [], notes };
+}
+
+/** What preview says of a new resource: whose access its adoption changes, and how. */
+export function adoptionNote(live: VultrUser, declared: boolean): string {
+  const who = `will adopt Vultr user ${describeUser(live)}`;
+  return live.apiEnabled === declared
+    ? `${who}: api_enabled already ${declared}; no change`
+    : `${who}: api_enabled ${live.apiEnabled} → ${declared}`;
+}
+
+/**
+ * What preview says of a replace (the declaration now names another user): both users, and
+ * what each will get. `previous`/`next` are the live users, when known.
+ */
+export function replaceNote(
+  olds: AccessOutputs,
+  news: DeclaredAccess,
+  previous: VultrUser | undefined,
+  next: VultrUser | undefined,
+): string {
+  const property = news.email !== undefined ? "email" : "userId";
+  const nextName =
+    next !== undefined
+      ? describeUser(next)
+      : news.email !== undefined && news.userId !== undefined
+        ? `${news.email} (${news.userId})`
+        : (news.userId ?? news.email ?? "unknown user");
+  const declared =
+    news.apiEnabled === UNKNOWN ? "the declared api_enabled" : `api_enabled ${news.apiEnabled}`;
+  const nextGets =
+    next === undefined || news.apiEnabled === UNKNOWN
+      ? `${nextName} will get ${declared}`
+      : next.apiEnabled === news.apiEnabled
+        ? `${nextName} keeps ${declared} (no change)`
+        : `${nextName} will get ${declared} (now ${next.apiEnabled})`;
+  const target = deleteTarget(olds, previous);
+  const released =
+    previous === undefined
+      ? `${describeUser(olds)} no longer exists`
+      : target === undefined
+        ? `${describeUser(previous)} is released under onDelete "${olds.onDelete}" and keeps api_enabled ${previous.apiEnabled}`
+        : `${describeUser(previous)} is released under onDelete "${olds.onDelete}": api_enabled ${previous.apiEnabled} → ${target}, unless another resource of this program now declares it`;
+  return `${property} now names Vultr user ${nextName} instead of ${describeUser(olds)}: the resource will be replaced — ${nextGets}; ${released}`;
 }
 
 /** The PATCH a create or update needs, if any: only when the live value differs. */

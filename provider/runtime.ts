@@ -3,6 +3,7 @@
  * built lazily at the first handler that needs the API, from the stack config handed to
  * `configure` and the environment.
  */
+import { AllowlistBook } from "./allowlists";
 import { Pacer } from "./client/pacer";
 import { VultrUsersClient } from "./client/users-client";
 import { UserDirectory } from "./directory";
@@ -12,6 +13,7 @@ export interface Runtime {
   settings: ProviderSettings;
   client: VultrUsersClient;
   directory: UserDirectory;
+  allowlists: AllowlistBook;
 }
 
 let config: ConfigSource | undefined;
@@ -37,7 +39,12 @@ export function getRuntime(): Runtime {
   const client = new VultrUsersClient(settings, {
     pacer: processPacer(settings.maxRequestsPerSecond),
   });
-  runtime = { settings, client, directory: new UserDirectory(client) };
+  runtime = {
+    settings,
+    client,
+    directory: new UserDirectory(client),
+    allowlists: new AllowlistBook(client),
+  };
   return runtime;
 }
 

@@ -1,3 +1,5 @@
+import type { AllowlistEntry } from "./allowlist";
+
 /** What removing the resource does to the user's API access. */
 export type OnDeletePolicy = "restore" | "disable" | "retain";
 
@@ -15,6 +17,11 @@ export interface DeclaredAccess {
   email?: string;
   apiEnabled: boolean | typeof UNKNOWN;
   onDelete: OnDeletePolicy | typeof UNKNOWN;
+  /**
+   * The API allowlist to hold exactly (canonical, sorted); absent when the allowlist is not
+   * managed. UNKNOWN while any entry is still to be computed.
+   */
+  allowedIps?: AllowlistEntry[] | typeof UNKNOWN;
   /**
    * How many UserApiAccess resources the program declared (set by the SDK). Only a hint for
    * the directory's choice between single reads and reading the whole list; never diffed.
@@ -34,4 +41,8 @@ export interface AccessOutputs {
   /** What the user had when the resource adopted it; `onDelete: "restore"` goes back to it. */
   initialApiEnabled: boolean;
   onDelete: OnDeletePolicy;
+  /** The API allowlist as applied (canonical, sorted); absent when it is not managed. */
+  allowedIps?: string[];
+  /** The allowlist found when the resource began managing it; `restore` puts it back. */
+  initialAllowedIps?: string[];
 }

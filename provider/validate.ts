@@ -1,6 +1,7 @@
 /**
  * Input validation for `check`: pure, one failure per problem, each naming the property.
  */
+import { DEFAULT_MAX_ALLOWLIST_ENTRIES, validateAllowedIps } from "./allowlist";
 import { isVultrUserId, quoteForMessage } from "./user-id";
 import { ON_DELETE_POLICIES, UNKNOWN, type DeclaredAccess, type OnDeletePolicy } from "./types";
 
@@ -14,7 +15,14 @@ export interface Validation {
   failures: CheckFailure[];
 }
 
-const KNOWN_PROPERTIES = new Set(["userId", "email", "apiEnabled", "onDelete", "__fleetSize"]);
+const KNOWN_PROPERTIES = new Set([
+  "userId",
+  "email",
+  "apiEnabled",
+  "onDelete",
+  "allowedIps",
+  "__fleetSize",
+]);
 // Pragmatic shape check: Vultr validates the rest; this catches typos and pasted junk.
 const EMAIL = /^[^\s@"<>()[\],;:\\]+@[^\s@"<>()[\],;:\\]+\.[^\s@"<>()[\],;:\\]+$/;
 const MAX_EMAIL_LENGTH = 254;
@@ -36,12 +44,12 @@ export function validateInputs(news: Record<string, unknown>): Validation {
     if (!KNOWN_PROPERTIES.has(key) && !key.startsWith("__")) {
       failures.push({
         property: key,
-        reason: `unknown property ${quoteForMessage(key)}; UserApiAccess takes userId, email, apiEnabled and onDelete`,
+        reason: `unknown property ${quoteForMessage(key)}; UserApiAccess takes userId, email, apiEnabled, onDelete and allowedIps`,
       });
     }
   }
 
-  const { userId, email, apiEnabled, onDelete, __fleetSize: fleetSize } = news;
+  const { userId, email, apiEnabled, onDelete, allowedIps, __fleetSize: fleetSize } = news;
 
   if (apiEnabled === undefined || apiEnabled === null) {
     failures.push({
@@ -116,6 +124,19 @@ export function validateInputs(news: Record<string, unknown>): Validation {
       property: "onDelete",
       reason: `onDelete must be one of "restore", "disable" or "retain", got ${quoteForMessage(onDelete)}`,
     });
+  }
+
+  if (allowedIps !== undefined && allowedIps !== null) {
+    // Unset: the allowlist is neither read nor touched. A list with values still to come is
+    // unknown as a whole: which entries it will hold decides every add and remove.
+    const pending =
+      isUnknown(allowedIps) || (Array.isArray(allowedIps) && allowedIps.some(isUnknown));
+    const checked = validateAllowedIps(allowedIps, {
+      apiEnabled: isUnknown(inputs.apiEnabled) ? "unknown" : inputs.apiEnabled,
+      maxEntries: DEFAULT_MAX_ALLOWLIST_ENTRIES,
+    });
+    failures.push(...checked.failures);
+    inputs.allowedIps = pending ? UNKNOWN : checked.entries;
   }
 
   if (typeof fleetSize === "number" && Number.isInteger(fleetSize) && fleetSize > 0) {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
-import { claimTarget, countDeclared, declaredCount } from "./targets";
+import { claimAccess, claimTarget, countDeclared, declaredCount } from "./targets";
+
+/** The type token Pulumi registers the resource under. */
+export const USER_API_ACCESS_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
 
 /** What removing the resource does to the user's API access. */
 export type OnDeletePolicy = "restore" | "disable" | "retain";
@@ -18,6 +21,13 @@ export interface UserApiAccessArgs {
    * when the resource adopted it, `"disable"` revokes API access, `"retain"` leaves it as it is.
    */
   onDelete?: pulumi.Input<OnDeletePolicy>;
+  /**
+   * Addresses or CIDR ranges (IPv4 or IPv6) from which the user's API keys may be used. Set, the
+   * user's API allowlist is managed exactly: entries not listed are removed, including Vultr's
+   * default "any IPv4"/"any IPv6" entries unless listed as `0.0.0.0/0` / `::/0`. Unset, the
+   * allowlist is neither read nor touched.
+   */
+  allowedIps?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -55,12 +65,17 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
   declare readonly initialApiEnabled: pulumi.Output<boolean>;
   /** The policy applied when the resource is removed. */
   declare readonly onDelete: pulumi.Output<OnDeletePolicy>;
+  /** The API allowlist as applied (canonical, sorted); undefined when it is not managed. */
+  declare readonly allowedIps: pulumi.Output<string[] | undefined>;
+  /** The allowlist the user had when the resource began managing it (when managed). */
+  declare readonly initialAllowedIps: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: UserApiAccessArgs, opts?: pulumi.CustomResourceOptions) {
     countDeclared();
     // Plain values are claimed at once, so a second declaration of a user fails right where it
     // is written; values still to come (outputs, promises) are claimed when they resolve.
     claimTarget(name, args.userId, args.email);
+    claimAccess(name, args.userId, args.email, args.apiEnabled);
     // Counted once the program's synchronous declarations are done, so the provider knows the
     // fleet size from the first diff and can choose single reads over listing a large account.
     const fleetSize = pulumi
@@ -80,8 +95,13 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
         acls: undefined,
         initialApiEnabled: undefined,
         onDelete: undefined,
+        allowedIps: undefined,
+        initialAllowedIps: undefined,
         ...args,
         __fleetSize: fleetSize,
+        // The handlers are not told which resource they serve; with its URN the provider can
+        // say things on the resource's own row and tell two declarations of one user apart.
+        __urn: pulumi.createUrn(name, USER_API_ACCESS_TYPE, opts?.parent),
       },
       opts,
       "vultr",

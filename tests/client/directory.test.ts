@@ -153,9 +153,11 @@ describe("lookups", () => {
       id: ALICE,
     });
     await expect(directory.findByEmail("bob@EXAMPLE.com")).resolves.toMatchObject({ id: BOB });
-    await expect(directory.findByEmail("nobody@example.com")).resolves.toBeUndefined();
-
     expect(requestLines(emulator)).toStrictEqual(["GET /users"]);
+    // A miss is confirmed by reading the list again, once per email.
+    await expect(directory.findByEmail("nobody@example.com")).resolves.toBeUndefined();
+    await expect(directory.findByEmail("NOBODY@example.com")).resolves.toBeUndefined();
+    expect(requestLines(emulator)).toStrictEqual(["GET /users", "GET /users"]);
   });
 
   it("finds a user by email past the first page", async () => {
@@ -202,11 +204,56 @@ describe("after a PATCH", () => {
     const directory = newDirectory();
     await directory.get(CAROL);
 
+    emulator.deleteUser(CAROL);
     directory.forget(CAROL);
 
     await expect(directory.get(CAROL)).resolves.toBeUndefined();
-    await expect(directory.findByEmail("carol@example.com")).resolves.toBeUndefined();
     expect(requestLines(emulator)).toStrictEqual(["GET /users"]);
+    // By email, the miss is confirmed with one more read of the list.
+    await expect(directory.findByEmail("carol@example.com")).resolves.toBeUndefined();
+    expect(requestLines(emulator)).toStrictEqual(["GET /users", "GET /users"]);
+  });
+});
+
+describe("a miss in the snapshot is never proof of absence", () => {
+  beforeEach(seedAccount);
+
+  it("finds users created after the list was read: by id with one GET, by email with one reload", async () => {
+    const directory = newDirectory();
+    await expect(directory.get(ALICE)).resolves.toMatchObject({ id: ALICE });
+    const [byId, byEmail] = emulator.seedUsers([
+      { email: "new-by-id@example.com", name: "By id" },
+      { email: "new-by-email@example.com", name: "By email" },
+    ]) as [EmulatedUser, EmulatedUser];
+    emulator.clearRequestLog();
+
+    await expect(directory.get(byId.id)).resolves.toMatchObject({ id: byId.id });
+    expect(requestLines(emulator)).toStrictEqual([`GET /users/${byId.id}`]);
+    await expect(directory.findByEmail("New-By-Email@example.com")).resolves.toMatchObject({
+      id: byEmail.id,
+    });
+    expect(requestLines(emulator)).toStrictEqual([`GET /users/${byId.id}`, "GET /users"]);
+  });
+
+  it("confirms an id missing from a complete list once, and an email once, however often asked", async () => {
+    const directory = newDirectory();
+    const ghost = "0b4c2f7e-1111-4222-8333-944455556666";
+    await directory.get(ALICE);
+    emulator.clearRequestLog();
+
+    const answers = await Promise.all([
+      directory.get(ghost),
+      directory.get(ghost),
+      directory.findByEmail("ghost@example.com"),
+      directory.findByEmail("ghost@example.com"),
+      directory.findByEmail("phantom@example.com"),
+    ]);
+    await directory.get(ghost);
+    await directory.findByEmail("ghost@example.com");
+
+    expect(answers).toStrictEqual([undefined, undefined, undefined, undefined, undefined]);
+    // One GET for the id; concurrent email misses share one reload of the list.
+    expect(requestLines(emulator).sort()).toStrictEqual(["GET /users", `GET /users/${ghost}`]);
   });
 });
 

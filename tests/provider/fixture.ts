@@ -133,15 +133,22 @@ export class ProviderFixture {
     return recording(host, this.transcript);
   }
 
-  /** Inputs as the engine sends them: with the serialized provider. */
-  news(inputs: Props): Props {
-    return { [PROVIDER_KEY]: this.provider, ...inputs };
+  /**
+   * Inputs as the engine sends them: with the serialized provider, and with the URN the SDK
+   * passes as `__urn` when the resource's name is given.
+   */
+  news(inputs: Props, name?: string): Props {
+    return {
+      [PROVIDER_KEY]: this.provider,
+      ...(name === undefined ? {} : { __urn: urnOf(name) }),
+      ...inputs,
+    };
   }
 
   /** What `pulumi up` does for a new resource: Check, then Create with the checked inputs. */
   async adopt(host: ProviderHost, name: string, inputs: Props): Promise<Adopted> {
     const urn = urnOf(name);
-    const checked = await host.check(urn, {}, this.news(inputs));
+    const checked = await host.check(urn, {}, this.news(inputs, name));
     expect(checked.failures).toStrictEqual([]);
     const created = await host.create(urn, checked.inputs);
     return { id: created.id, outs: created.outs, inputs: checked.inputs };
@@ -153,7 +160,7 @@ export class ProviderFixture {
    */
   async preview(host: ProviderHost, name: string, previous: Adopted, declaration: Props) {
     const urn = urnOf(name);
-    const checked = await host.check(urn, previous.inputs, this.news(declaration));
+    const checked = await host.check(urn, previous.inputs, this.news(declaration, name));
     expect(checked.failures).toStrictEqual([]);
     const diff = await host.diff(previous.id, urn, previous.outs, checked.inputs);
     return { inputs: checked.inputs, diff };
@@ -191,9 +198,17 @@ export class ProviderFixture {
   }
 }
 
-/** Every output key present and none of them undefined or null. */
+/**
+ * Every output key present and none of them undefined or null; besides them only the provider's
+ * hidden bookkeeping (`__provider`, `__urn`, `__inputs`, `__fleetSize`).
+ */
 export function expectCompleteOutputs(outs: Props): void {
-  expect(Object.keys(outs).sort()).toStrictEqual([...OUTPUT_KEYS, PROVIDER_KEY].sort());
+  const visible = Object.keys(outs).filter((key) => !key.startsWith("__"));
+  expect(visible.sort()).toStrictEqual([...OUTPUT_KEYS].sort());
+  expect(outs[PROVIDER_KEY]).toBeDefined();
+  for (const key of Object.keys(outs).filter((k) => k.startsWith("__"))) {
+    expect([PROVIDER_KEY, "__urn", "__inputs", "__fleetSize"]).toContain(key);
+  }
   for (const key of OUTPUT_KEYS) {
     expect(outs[key]).toBeDefined();
     expect(outs[key]).not.toBeNull();

@@ -216,8 +216,14 @@ describe("UserApiAccess in the real provider host, against the emulator", () => 
         replaces: ["userId"],
         deleteBeforeReplace: false,
       });
-      // Another user is named: the decision needs no read.
-      expect(fixture.routes()).toStrictEqual([]);
+      // Both users named, with what each will get; both read from the one list read.
+      expect(host.output()).toContain(
+        `userId now names Vultr user ${users.frankNext.email} (${users.frankNext.id}) instead of ` +
+          `${users.frank.email} (${users.frank.id}): the resource will be replaced — ` +
+          `${users.frankNext.email} (${users.frankNext.id}) keeps api_enabled true (no change); ` +
+          `${users.frank.email} (${users.frank.id}) is released under onDelete "restore" and keeps api_enabled true`,
+      );
+      expect(fixture.routes()).toStrictEqual(["GET /users"]);
     });
 
     it("replaces the resource when email names another user", async () => {
@@ -299,17 +305,28 @@ describe("UserApiAccess in the real provider host, against the emulator", () => 
       fixture.emulator.deleteUser(user.id);
       const host = await fixture.startHost();
 
-      const { inputs, diff } = await fixture.preview(host, "judy", earlier, {
-        userId: user.id,
-        apiEnabled: false,
-      });
+      // Check confirms the miss with a single read, and fails in preview already.
+      const urn = urnOf("judy");
+      const news = fixture.news({ userId: user.id, apiEnabled: false }, "judy");
+      const checked = await host.check(urn, earlier.inputs, news);
+      expect(checked.failures).toStrictEqual([
+        {
+          property: "userId",
+          reason: expect.stringMatching(
+            new RegExp(
+              `^Vultr user ${user.id} does not exist in this account \\(the account holds \\d+ users\\): remove the resource from the program, or run \`pulumi refresh\``,
+            ),
+          ) as unknown,
+        },
+      ]);
+      // Should the engine go on (diff and update of the stored state), they say the same.
+      const diff = await host.diff(earlier.id, urn, earlier.outs, earlier.inputs);
       expect(diff.changes).toBe("DIFF_SOME");
       expect(host.output()).toContain(`Vultr user ${user.email} (${user.id}) no longer exists`);
-
-      await expect(host.update(earlier.id, urnOf("judy"), earlier.outs, inputs)).rejects.toThrow(
+      await expect(host.update(earlier.id, urn, earlier.outs, earlier.inputs)).rejects.toThrow(
         /does not exist in this account.*pulumi refresh/,
       );
-      expect(fixture.routes()).toStrictEqual(["GET /users"]);
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users/:id"]);
     });
   });
 
@@ -334,10 +351,13 @@ describe("UserApiAccess in the real provider host, against the emulator", () => 
         initialApiEnabled: false,
         onDelete: "disable",
       });
+      // The inputs as declared, but with the live apiEnabled: the engine then shows the drift
+      // as `apiEnabled: false => true`, and nothing else.
       expect(read.inputs).toStrictEqual({
         [PROVIDER_KEY]: fixture.provider,
+        __urn: urnOf("karl"),
         userId: user.id,
-        apiEnabled: false,
+        apiEnabled: true,
         onDelete: "disable",
       });
       expect(fixture.routes()).toStrictEqual(["GET /users"]);
@@ -419,7 +439,8 @@ describe("UserApiAccess in the real provider host, against the emulator", () => 
 
       await host.delete(id, urnOf("quinn"), outs);
 
-      expect(fixture.routes()).toStrictEqual(["GET /users"]);
+      // The miss in the list is confirmed with a single read before it counts as gone.
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users/:id"]);
     });
   });
 

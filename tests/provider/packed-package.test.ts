@@ -95,7 +95,12 @@ describe("the packed package, installed into a scratch program", () => {
 
   it("adopts, diffs and releases a user through the real host", async () => {
     const host = await fixture.startHost({ cwd: programDir });
-    const news = { __provider: installedProvider, email: user.email, apiEnabled: true };
+    const news = {
+      __provider: installedProvider,
+      __urn: URN,
+      email: user.email,
+      apiEnabled: true,
+    };
 
     const checked = await host.check(URN, {}, news);
     expect(checked.failures).toStrictEqual([]);
@@ -108,9 +113,16 @@ describe("the packed package, installed into a scratch program", () => {
     const diff = await host.diff(created.id, URN, created.outs, rechecked.inputs);
     expect(diff.changes).toBe("DIFF_NONE");
 
-    await host.delete(created.id, URN, created.outs);
+    // `pulumi destroy` runs in a provider process of its own.
+    const destroy = await fixture.startHost({ cwd: programDir });
+    await destroy.delete(created.id, URN, created.outs);
     expect(fixture.emulator.getUser(user.id)?.api_enabled).toBe(false);
-    expect(fixture.routes()).toStrictEqual(["GET /users", "PATCH /users/:id", "PATCH /users/:id"]);
+    expect(fixture.routes()).toStrictEqual([
+      "GET /users",
+      "PATCH /users/:id",
+      "GET /users",
+      "PATCH /users/:id",
+    ]);
     expect(fixture.patchBodies()).toStrictEqual([{ api_enabled: true }, { api_enabled: false }]);
     expect(fixture.everythingShown()).not.toContain(fixture.apiKey);
   });

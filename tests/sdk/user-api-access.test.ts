@@ -85,14 +85,35 @@ describe("UserApiAccess (the SDK, under pulumi.runtime.setMocks)", () => {
     expect(Object.keys(inputs).sort()).toStrictEqual([
       "__fleetSize",
       "__provider",
+      "__urn",
       "apiEnabled",
       "onDelete",
       "userId",
     ]);
+    // Its own URN, so the provider can say things on the resource's row.
+    expect(inputs.__urn).toBe(await valueOf(resource.urn));
     expect(inputs).toMatchObject({ userId: userId(2), apiEnabled: false, onDelete: "disable" });
     expect(inputs.__fleetSize).toBe(declaredCount());
     // The shim, stored as a plain string: nothing secret was captured.
     expect(inputs.__provider).toBe(await serializeProvider(providerShim));
+  });
+
+  it("passes the URN the engine gives it under a component and after an alias rename", async () => {
+    const parent = new pulumi.ComponentResource("acme:index:Team", "team");
+    const child = new UserApiAccess("child", { userId: userId(20), apiEnabled: true }, { parent });
+    const renamed = new UserApiAccess(
+      "renamed",
+      { userId: userId(21), apiEnabled: true },
+      { aliases: [{ name: "original" }] },
+    );
+
+    for (const resource of [child, renamed]) {
+      const { inputs } = await registration(resource);
+      expect(inputs.__urn).toBe(await valueOf(resource.urn));
+    }
+    expect(await valueOf(child.urn)).toBe(
+      `urn:pulumi:test::vultr-access::acme:index:Team$${TYPE}::child`,
+    );
   });
 
   it("counts every resource of the program in the fleet size each one passes", async () => {

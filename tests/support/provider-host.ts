@@ -43,7 +43,7 @@ export interface ProviderHostOptions {
    * `config.get("key")` reads `<project>:key`; without a project the host falls back to "project".
    */
   project?: string;
-  /** How long to wait for the host to print its port. @default 10_000 */
+  /** How long to wait for the host to print its port (it loads TypeScript: slow on a busy machine). @default 30_000 */
   startTimeoutMs?: number;
   /** Deadline of each RPC, so a wedged host fails the test instead of hanging it. @default 30_000 */
   rpcTimeoutMs?: number;
@@ -146,7 +146,7 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
 
   let port: number;
   try {
-    port = await readPort(child, options.startTimeoutMs ?? 10_000, (text) => (output += text));
+    port = await readPort(child, options.startTimeoutMs ?? 30_000, (text) => (output += text));
   } catch (error) {
     await kill();
     throw new Error(`${(error as Error).message}\nHost output:\n${output}`, { cause: error });

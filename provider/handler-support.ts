@@ -1,0 +1,106 @@
+/**
+ * What every handler needs around its body: the process runtime with the fleet size hint, one
+ * step budget, failures turned into clear key-free messages, and the messages flushed to the
+ * engine before the step ends.
+ */
+import { isVultrApiError } from "./client/errors";
+import { stepDeadline } from "./client/step-deadline";
+import { flushMessages, scrub } from "./messages";
+import { relieveMemory } from "./memory";
+import { getRuntime, type Runtime } from "./runtime";
+
+/**
+ * How many resources the program declared (the SDK's `__fleetSize`). Check and diff see it in
+ * the inputs; refresh and destroy run no check, so it is also kept in the stored outputs, where
+ * read and delete find it. What the program declares now wins over what an earlier run stored.
+ */
+export const FLEET_SIZE_KEY = "__fleetSize";
+const fleet: { declared?: number; stored?: number } = {};
+
+export function noteFleetSize(value: unknown, source: "declared" | "stored"): void {
+  if (typeof value === "number" && Number.isInteger(value) && value > 0) {
+    fleet[source] = Math.max(fleet[source] ?? 0, value);
+  }
+}
+
+export function runtime(): Runtime {
+  const rt = getRuntime();
+  const fleetSize = fleet.declared ?? fleet.stored;
+  if (fleetSize !== undefined) rt.directory.expectLookups(fleetSize);
+  return rt;
+}
+
+/**
+ * A failure the provider expected and explained (bad input, an answer from Vultr, a refusal):
+ * its message is the whole story. The dynamic-provider host prints `${error}: ${error.stack}`
+ * for failed steps next to the step's error, so such a failure carries no stack trace — it
+ * would only point into compiled files the package does not ship as sources.
+ */
+export class ExpectedFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpectedFailure";
+    this.stack = "";
+  }
+
+  override toString(): string {
+    return this.message;
+  }
+}
+
+/**
+ * A step (with its reads and writes, and their retries) fails within this long, not counting
+ * waits for the pacer, so that a hanging API fails a deployment in under a minute.
+ */
+const STEP_BUDGET_MS = 55_000;
+
+/** After a key rotation, refresh and destroy still run with the configuration stored in state. */
+const ROTATION_ADVICE =
+  " — if the API key was rotated (`pulumi config set --secret vultr:apiKey …`), `pulumi refresh` " +
+  "and `pulumi destroy` still use the key stored with the stack's last update: run `pulumi up` " +
+  "once with the new key first (or pass `--run-program` to refresh/destroy)";
+
+export interface HandleOptions {
+  /** Read and delete run with the stored provider configuration: a 401 may mean a rotated key. */
+  storedConfiguration?: boolean;
+}
+
+/** Runs a handler body; any failure reaches the engine as one clear, key-free message. */
+export async function handle<T>(body: () => Promise<T>, options: HandleOptions = {}): Promise<T> {
+  try {
+    return await stepDeadline.run(STEP_BUDGET_MS, body);
+  } catch (error) {
+    throw failureFor(error, options);
+  } finally {
+    await flushMessages();
+    relieveMemory();
+  }
+}
+
+function failureFor(error: unknown, options: HandleOptions): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const rotated =
+    options.storedConfiguration === true &&
+    isVultrApiError(error) &&
+    error.status === 401 &&
+    !/Unauthorized IP address/i.test(error.vultrMessage);
+  const text = scrub(rotated ? message + ROTATION_ADVICE : message);
+  // Our own failures are explained; anything else is a bug whose stack trace helps.
+  if (error instanceof ExpectedFailure || isExpected(error)) return new ExpectedFailure(text);
+  const wrapped = new Error(text, { cause: error });
+  if (error instanceof Error && error.stack !== undefined) wrapped.stack = scrub(error.stack);
+  return wrapped;
+}
+
+/** The client's errors are all explained (they name the request, the status and what to do). */
+function isExpected(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    typeof error.name === "string" &&
+    (error.name.startsWith("Vultr") || error.name === "ExpectedFailure")
+  );
+}
+
+export function usersCount(total: number): string {
+  return `${total} user${total === 1 ? "" : "s"}`;
+}

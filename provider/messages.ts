@@ -1,0 +1,37 @@
+/**
+ * What the provider tells the person running Pulumi: drift, refusals and what each write did,
+ * on the resource it concerns (through the engine's Log RPC; stdout when the engine cannot be
+ * reached). Every message names the user, since Diagnostics and CI logs are read out of context.
+ *
+ * Each message is said once per provider process, which is one engine pass: `--refresh` calls
+ * diff after read, and a drift line must not appear twice.
+ */
+import { flushEngineLog, logToEngine, type LogSeverity } from "./engine-log";
+import { currentApiKey } from "./runtime";
+import { redact } from "./client/failures";
+
+export type { LogSeverity };
+
+const said = new Set<string>();
+
+/** Removes the key from any text as a last line of defence; messages are built without it. */
+export function scrub(text: string): string {
+  const key = currentApiKey() ?? process.env.VULTR_API_KEY;
+  return key ? redact(text, key) : text;
+}
+
+/**
+ * Says `text` on the resource `urn` (or on the stack when unknown). WARNING is for what a
+ * reviewer must see (drift, refusals, access about to change); INFO for audit lines.
+ */
+export function say(severity: LogSeverity, urn: string | undefined, text: string): void {
+  const key = `${urn ?? ""}\n${text}`;
+  if (said.has(key)) return;
+  said.add(key);
+  void logToEngine(severity, scrub(text), urn);
+}
+
+/** Resolves once every message said so far has reached the engine or stdout. */
+export function flushMessages(): Promise<void> {
+  return flushEngineLog();
+}

@@ -1,0 +1,75 @@
+/**
+ * What a UserApiAccess keeps in its stored outputs. Besides the outputs users see, three hidden
+ * keys: read and delete receive only the stored outputs (never the inputs), yet they need
+ *  - `__urn`: the resource's URN, to say things on it (after an alias rename it is the old URN
+ *    until the next update writes the new one; messages then name the old resource);
+ *  - `__inputs`: the checked inputs as declared, so refresh can hand the engine the inputs as
+ *    they were declared (with the live `apiEnabled`) and diff can tell drift from a change;
+ *  - `__fleetSize`: the size hint that lets refresh and destroy keep the request budget.
+ */
+import { FLEET_SIZE_KEY, noteFleetSize } from "./handler-support";
+import type { AccessOutputs } from "./types";
+
+const URN_KEY = "__urn";
+const INPUTS_KEY = "__inputs";
+
+export interface StoredState {
+  outs: AccessOutputs;
+  urn?: string;
+  /** The checked inputs of the last create or update (absent in state written before them). */
+  inputs?: Record<string, unknown>;
+  fleetSize?: number;
+  /** The `apiEnabled` those inputs declared. */
+  declaredApiEnabled?: boolean;
+}
+
+/** The URN the SDK passed (`__urn`), when it is one. */
+export function urnOf(props: Record<string, unknown>): string | undefined {
+  const urn = props[URN_KEY];
+  return typeof urn === "string" && urn.startsWith("urn:pulumi:") ? urn : undefined;
+}
+
+/** Old state may predate a field; fill what a current provider would have written. */
+export function storedState(id: string, props: Record<string, unknown>): StoredState {
+  noteFleetSize(props[FLEET_SIZE_KEY], "stored");
+  const p = props as Partial<AccessOutputs>;
+  const apiEnabled = typeof p.apiEnabled === "boolean" ? p.apiEnabled : false;
+  const outs: AccessOutputs = {
+    userId: typeof p.userId === "string" && p.userId !== "" ? p.userId : id,
+    email: typeof p.email === "string" ? p.email : "",
+    name: typeof p.name === "string" ? p.name : "",
+    apiEnabled,
+    acls: Array.isArray(p.acls) ? p.acls : [],
+    initialApiEnabled: typeof p.initialApiEnabled === "boolean" ? p.initialApiEnabled : apiEnabled,
+    onDelete: p.onDelete ?? "restore",
+  };
+  const state: StoredState = { outs };
+  const urn = urnOf(props);
+  if (urn !== undefined) state.urn = urn;
+  const inputs = props[INPUTS_KEY];
+  if (typeof inputs === "object" && inputs !== null && !Array.isArray(inputs)) {
+    state.inputs = inputs as Record<string, unknown>;
+    const declared = state.inputs.apiEnabled;
+    if (typeof declared === "boolean") state.declaredApiEnabled = declared;
+  }
+  const fleetSize = props[FLEET_SIZE_KEY];
+  if (typeof fleetSize === "number") state.fleetSize = fleetSize;
+  return state;
+}
+
+/** The outputs to store, with the hidden keys that are known. */
+export function stateToStore(
+  outs: AccessOutputs,
+  hidden: {
+    urn?: string | undefined;
+    inputs?: Record<string, unknown> | undefined;
+    fleetSize?: number | undefined;
+  },
+): Record<string, unknown> {
+  return {
+    ...outs,
+    ...(hidden.urn === undefined ? {} : { [URN_KEY]: hidden.urn }),
+    ...(hidden.inputs === undefined ? {} : { [INPUTS_KEY]: hidden.inputs }),
+    ...(hidden.fleetSize === undefined ? {} : { [FLEET_SIZE_KEY]: hidden.fleetSize }),
+  };
+}
