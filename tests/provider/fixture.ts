@@ -80,6 +80,8 @@ export interface StartHostOptions {
   cwd?: string;
   /** Kept open until the fixture closes, instead of until `closeHosts()`. */
   suiteWide?: boolean;
+  /** The engine's address, passed to the host as the engine passes it. @default unreachable */
+  engineAddress?: string;
 }
 
 export interface Adopted {
@@ -120,6 +122,7 @@ export class ProviderFixture {
       cwd: options.cwd ?? this.programDir,
       env: options.env ?? hostEnv(),
       project: PROJECT,
+      ...(options.engineAddress === undefined ? {} : { engineAddress: options.engineAddress }),
     });
     this.#hosts.push(host);
     if (options.suiteWide !== true) this.#open.push(host);
