@@ -11,3 +11,4 @@ export { validateInputs } from "./validate";
 export { decideDiff, deleteTarget, outputsFor, patchNeeded } from "./reconcile";
 export { isVultrUserId } from "./user-id";
 export { logToEngine, flushEngineLog } from "./engine-log";
+export { policyHandlers } from "./policy";

@@ -1,1 +1,2 @@
 export { UserApiAccess, type UserApiAccessArgs, type OnDeletePolicy } from "./user-api-access";
+export { ApiAccessPolicy, type ApiAccessPolicyArgs, type PolicyUser } from "./api-access-policy";

@@ -23,3 +23,18 @@ export const providerShim: dynamic.ResourceProvider = {
     require("pulumi-vultr-user-access/provider").handlers.update(id, olds, news),
   delete: (id, props) => require("pulumi-vultr-user-access/provider").handlers.delete(id, props),
 };
+
+/** The same thin shim for `ApiAccessPolicy`, loading the policy's handlers. */
+export const policyShim: dynamic.ResourceProvider = {
+  configure: (req) => require("pulumi-vultr-user-access/provider").policyHandlers.configure(req),
+  check: (olds, news) =>
+    require("pulumi-vultr-user-access/provider").policyHandlers.check(olds, news),
+  diff: (id, olds, news) =>
+    require("pulumi-vultr-user-access/provider").policyHandlers.diff(id, olds, news),
+  create: (inputs) => require("pulumi-vultr-user-access/provider").policyHandlers.create(inputs),
+  read: (id, props) => require("pulumi-vultr-user-access/provider").policyHandlers.read(id, props),
+  update: (id, olds, news) =>
+    require("pulumi-vultr-user-access/provider").policyHandlers.update(id, olds, news),
+  delete: (id, props) =>
+    require("pulumi-vultr-user-access/provider").policyHandlers.delete(id, props),
+};
