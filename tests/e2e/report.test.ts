@@ -37,7 +37,11 @@ describeWithPulumiCli("vultr-api-access report with a real stack export", (cli) 
   let stateFile: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ users: [CI_BOT, ALICE, ERIN] });
+    // Active yesterday, so that drift is the only finding the test provokes.
+    const lastActivity = new Date(Date.now() - 86_400_000).toISOString();
+    emulator = await startEmulator({
+      users: [CI_BOT, ALICE, ERIN].map((user) => ({ ...user, last_activity: lastActivity })),
+    });
     emulator.seedUsers(20, 5);
     pulumi = await LocalPulumi.create(cli());
     scratch = await ScratchProject.install(PROJECT_ROOT);
