@@ -42,6 +42,8 @@ export function storedState(id: string, props: Record<string, unknown>): StoredS
     acls: Array.isArray(p.acls) ? p.acls : [],
     initialApiEnabled: typeof p.initialApiEnabled === "boolean" ? p.initialApiEnabled : apiEnabled,
     onDelete: p.onDelete ?? "restore",
+    ...(isTextList(p.allowedIps) ? { allowedIps: p.allowedIps } : {}),
+    ...(isTextList(p.initialAllowedIps) ? { initialAllowedIps: p.initialAllowedIps } : {}),
   };
   const state: StoredState = { outs };
   const urn = urnOf(props);
@@ -72,4 +74,8 @@ export function stateToStore(
     ...(hidden.inputs === undefined ? {} : { [INPUTS_KEY]: hidden.inputs }),
     ...(hidden.fleetSize === undefined ? {} : { [FLEET_SIZE_KEY]: hidden.fleetSize }),
   };
+}
+
+function isTextList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === "string");
 }
