@@ -3,12 +3,18 @@
  * directory, asks the pure core what to do, does it, and says what it did on the resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { compareAllowlists, parseEntry, type AllowlistEntry } from "./allowlist";
+import { adoptionPlan, claimUser, resolveUser, TYPE_NAME } from "./access-check";
+import {
+  applyAllowlist,
+  applyApiEnabled,
+  outputsToStore,
+  refreshed,
+  storedEntries,
+} from "./access-writes";
 import { decideAllowlist } from "./allowlist-reconcile";
 import { entryTexts } from "./allowlists";
 import { isVultrApiError } from "./client/errors";
-import type { VultrUser } from "./client/types";
-import { deployment, isSameResource, policyConflict, resourceRef } from "./deployment";
+import { deployment, isSameResource, resourceRef } from "./deployment";
 import {
   ExpectedFailure,
   FLEET_SIZE_KEY,
@@ -18,23 +24,11 @@ import {
   usersCount,
 } from "./handler-support";
 import { say } from "./messages";
-import {
-  adoptionNote,
-  decideDiff,
-  deleteTarget,
-  describeUser,
-  outputsFor,
-  patchNeeded,
-  replaceNote,
-} from "./reconcile";
-import type { Runtime } from "./runtime";
-import { refuseSelfRevocation } from "./self-revocation";
+import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
 import { setConfig } from "./runtime";
-import { storedState, stateToStore, urnOf, type StoredState } from "./stored-state";
-import { UNKNOWN, type AccessOutputs, type DeclaredAccess, type OnDeletePolicy } from "./types";
-import { isUnknown, validateInputs, type CheckFailure } from "./validate";
-
-const TYPE_NAME = "UserApiAccess";
+import { storedState, urnOf } from "./stored-state";
+import { UNKNOWN, type DeclaredAccess } from "./types";
+import { isUnknown, validateInputs } from "./validate";
 
 function userGone(who: string, total: number | undefined): ExpectedFailure {
   const holds = total === undefined ? "" : ` (the account holds ${usersCount(total)})`;
@@ -63,177 +57,6 @@ function declaredInputs(news: Record<string, unknown>): DeclaredAccess {
 function declaredValue(news: DeclaredAccess): boolean {
   if (news.apiEnabled === UNKNOWN) throw new ExpectedFailure("apiEnabled is not known yet");
   return news.apiEnabled;
-}
-
-function declaredPolicy(news: DeclaredAccess): OnDeletePolicy {
-  return news.onDelete === UNKNOWN ? "restore" : news.onDelete;
-}
-
-/** The checked inputs as stored, without what is only for the provider's bookkeeping. */
-function publicInputs(news: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
-}
-
-/**
- * Resolves the declaration to a live user during check: an email through the list, an id by
- * reading it. A user missing from a snapshot is confirmed with the API before it is reported.
- */
-async function resolveUser(
-  inputs: DeclaredAccess,
-  managedBefore: boolean,
-): Promise<{ user?: VultrUser; failures: CheckFailure[] }> {
-  const { email, userId } = inputs;
-  // Part of the identity is still to be computed (preview): up checks it once it is known.
-  if (isUnknown(userId) || isUnknown(email)) return { failures: [] };
-  const { directory } = runtime();
-  if (email !== undefined && !isUnknown(email)) {
-    const byEmail = await directory.findByEmail(email);
-    if (byEmail === undefined) {
-      const reason = `no Vultr user has the email ${JSON.stringify(email)} (the account holds ${usersCount(await directory.total())}); check the address, or create the user first`;
-      return { failures: [{ property: "email", reason }] };
-    }
-    if (userId !== undefined && userId !== byEmail.id.toLowerCase()) {
-      const other = await directory.get(userId);
-      const holder =
-        other === undefined ? "no user in this account" : `user ${describeUser(other)}`;
-      const reason = `userId ${userId} and email ${email} name different users: the email belongs to ${byEmail.id}, the id to ${holder}; set one of them, or both naming the same user`;
-      return { failures: [{ property: "userId", reason }] };
-    }
-    inputs.userId = byEmail.id.toLowerCase();
-    return { user: byEmail, failures: [] };
-  }
-  const byId = await directory.get(userId ?? "");
-  if (byId === undefined) {
-    const holds = `the account holds ${usersCount(await directory.total())}`;
-    const reason = managedBefore
-      ? `Vultr user ${userId} does not exist in this account (${holds}): remove the resource from the program, or run \`pulumi refresh\` to drop it from the state`
-      : `Vultr user ${userId} does not exist in this account (${holds}): check the userId, or create the user first`;
-    return { failures: [{ property: "userId", reason }] };
-  }
-  return { user: byId, failures: [] };
-}
-
-/** One user, one resource: a second declaration of a user in this program fails check. */
-function claimUser(
-  user: VultrUser,
-  urn: string | undefined,
-  inputs: DeclaredAccess,
-): CheckFailure[] {
-  const me = resourceRef(urn, TYPE_NAME);
-  const other = deployment.claimDeclaration(user.id, me);
-  if (other === undefined) {
-    if (isUnknown(inputs.apiEnabled)) return [];
-    deployment.recordDeclaredAccess(user.id, me, inputs.apiEnabled);
-    const policy = policyConflict(deployment.policy(), user.id, inputs.apiEnabled);
-    if (policy === undefined) return [];
-    return [
-      {
-        property: "apiEnabled",
-        reason: `apiEnabled: true for Vultr user ${describeUser(user)} conflicts with ApiAccessPolicy "${policy.by.name}", which does not allow that user: add the user to the policy's allowed list, or declare apiEnabled: false`,
-      },
-    ];
-  }
-  return [
-    {
-      property: inputs.email !== undefined ? "email" : "userId",
-      reason: `Vultr user ${describeUser(user)} is already declared by UserApiAccess "${other.name}"; UserApiAccess "${me.name}" declares it too — declare each user's API access once (one by userId and one by email name the same user)`,
-    },
-  ];
-}
-
-/** What a new resource will do to its user: api_enabled, and the allowlist when declared. */
-async function adoptionPlan(user: VultrUser, inputs: DeclaredAccess): Promise<string> {
-  const note = adoptionNote(user, inputs.apiEnabled as boolean);
-  if (inputs.allowedIps === undefined || inputs.allowedIps === UNKNOWN) return note;
-  const live = await runtime().allowlists.get(user.id);
-  const { add, remove } = compareAllowlists(inputs.allowedIps, live);
-  if (add.length === 0 && remove.length === 0) {
-    return `${note}; API allowlist already as declared`;
-  }
-  const steps = [
-    ...(add.length > 0 ? [`add ${entryTexts(add).join(", ")}`] : []),
-    ...(remove.length > 0 ? [`remove ${entryTexts(remove).join(", ")}`] : []),
-  ];
-  return `${note}; API allowlist: ${steps.join("; ")}`;
-}
-
-/**
- * PATCHes api_enabled, keeps the directory in step and says what changed (an audit line on the
- * resource). Never turns off the running key's own user. A 404 means the user is gone.
- */
-async function applyApiEnabled(
-  rt: Runtime,
-  urn: string | undefined,
-  user: VultrUser,
-  value: boolean,
-  why: string,
-): Promise<void> {
-  if (!value) await refuseSelfRevocation(rt, user);
-  try {
-    await rt.client.setApiEnabled(user.id, value);
-  } catch (error) {
-    if (isVultrApiError(error) && error.status === 404) rt.directory.forget(user.id);
-    throw error;
-  }
-  rt.directory.recordApiEnabled(user.id, value);
-  say(
-    "info",
-    urn,
-    `${why}: set api_enabled to ${value} on Vultr user ${describeUser(user)} (was ${user.apiEnabled})`,
-  );
-}
-
-type AllowlistOutputs = Pick<AccessOutputs, "allowedIps" | "initialAllowedIps">;
-
-function declaredAllowlist(declared: DeclaredAccess): AllowlistEntry[] | undefined {
-  if (declared.allowedIps === UNKNOWN) throw new ExpectedFailure("allowedIps is not known yet");
-  return declared.allowedIps;
-}
-
-/** Stored canonical texts back into entries (they were validated when they were declared). */
-function storedEntries(texts: readonly string[]): AllowlistEntry[] {
-  return texts.flatMap((text) => {
-    const parsed = parseEntry(text);
-    return parsed.ok ? [parsed.entry] : [];
-  });
-}
-
-/**
- * Makes the user's allowlist the declared one (adds before removes), when it is managed, and
- * returns the allowlist outputs. `initial` is what the list held before this stack managed it.
- */
-async function applyAllowlist(
-  rt: Runtime,
-  urn: string | undefined,
-  user: VultrUser,
-  declared: DeclaredAccess,
-  initial: string[] | undefined,
-): Promise<AllowlistOutputs> {
-  const target = declaredAllowlist(declared);
-  if (target === undefined) return {};
-  const found = entryTexts(await rt.allowlists.get(user.id));
-  await rt.allowlists.apply(user, target, (line) => say("info", urn, line));
-  return { allowedIps: entryTexts(target), initialAllowedIps: initial ?? found };
-}
-
-/** The outputs to store: the resource's own and the hidden bookkeeping read and delete need. */
-function outputsToStore(
-  live: VultrUser,
-  value: boolean,
-  initialApiEnabled: boolean,
-  news: Record<string, unknown>,
-  declared: DeclaredAccess,
-  allowlist: AllowlistOutputs,
-): Record<string, unknown> {
-  const outs = {
-    ...outputsFor(live, value, initialApiEnabled, declaredPolicy(declared)),
-    ...allowlist,
-  };
-  return stateToStore(outs, {
-    urn: urnOf(news),
-    inputs: publicInputs(news),
-    fleetSize: declared.fleetSize,
-  });
 }
 
 export const handlers = {
@@ -461,34 +284,3 @@ export const handlers = {
     );
   },
 } satisfies dynamic.ResourceProvider;
-
-/**
- * What refresh records: the live values as outputs, and the inputs as declared but with the
- * live `apiEnabled` (and allowlist), so that the engine shows drift as `apiEnabled: true => false`
- * (and no phantom change of how the user was named).
- */
-function refreshed(
-  stored: StoredState,
-  live: VultrUser,
-  liveAllowlist: string[] | undefined,
-): { props: Record<string, unknown>; inputs: Record<string, unknown> } {
-  const outs: AccessOutputs = {
-    ...outputsFor(live, live.apiEnabled, stored.outs.initialApiEnabled, stored.outs.onDelete),
-    ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
-    ...(stored.outs.initialAllowedIps === undefined
-      ? {}
-      : { initialAllowedIps: stored.outs.initialAllowedIps }),
-  };
-  const declaredInputsNow = stored.inputs ?? { userId: live.id, onDelete: stored.outs.onDelete };
-  const props = stateToStore(outs, {
-    urn: stored.urn,
-    inputs: stored.inputs,
-    fleetSize: stored.fleetSize,
-  });
-  const inputs = {
-    ...declaredInputsNow,
-    apiEnabled: live.apiEnabled,
-    ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
-  };
-  return { props, inputs };
-}

@@ -1,0 +1,134 @@
+/**
+ * What UserApiAccess writes and stores: api_enabled (never off for the running key's own user),
+ * the allowlist (adds before removes), and the outputs with the hidden bookkeeping.
+ */
+import { parseEntry, type AllowlistEntry } from "./allowlist";
+import { entryTexts } from "./allowlists";
+import { isVultrApiError } from "./client/errors";
+import type { VultrUser } from "./client/types";
+import { ExpectedFailure } from "./handler-support";
+import { say } from "./messages";
+import { describeUser, outputsFor } from "./reconcile";
+import type { Runtime } from "./runtime";
+import { refuseSelfRevocation } from "./self-revocation";
+import { stateToStore, urnOf, type StoredState } from "./stored-state";
+import { UNKNOWN, type AccessOutputs, type DeclaredAccess, type OnDeletePolicy } from "./types";
+
+export function declaredPolicy(news: DeclaredAccess): OnDeletePolicy {
+  return news.onDelete === UNKNOWN ? "restore" : news.onDelete;
+}
+
+/** The checked inputs as stored, without what is only for the provider's bookkeeping. */
+function publicInputs(news: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
+}
+
+/**
+ * PATCHes api_enabled, keeps the directory in step and says what changed (an audit line on the
+ * resource). Never turns off the running key's own user. A 404 means the user is gone.
+ */
+export async function applyApiEnabled(
+  rt: Runtime,
+  urn: string | undefined,
+  user: VultrUser,
+  value: boolean,
+  why: string,
+): Promise<void> {
+  if (!value) await refuseSelfRevocation(rt, user);
+  try {
+    await rt.client.setApiEnabled(user.id, value);
+  } catch (error) {
+    if (isVultrApiError(error) && error.status === 404) rt.directory.forget(user.id);
+    throw error;
+  }
+  rt.directory.recordApiEnabled(user.id, value);
+  say(
+    "info",
+    urn,
+    `${why}: set api_enabled to ${value} on Vultr user ${describeUser(user)} (was ${user.apiEnabled})`,
+  );
+}
+
+export type AllowlistOutputs = Pick<AccessOutputs, "allowedIps" | "initialAllowedIps">;
+
+function declaredAllowlist(declared: DeclaredAccess): AllowlistEntry[] | undefined {
+  if (declared.allowedIps === UNKNOWN) throw new ExpectedFailure("allowedIps is not known yet");
+  return declared.allowedIps;
+}
+
+/** Stored canonical texts back into entries (they were validated when they were declared). */
+export function storedEntries(texts: readonly string[]): AllowlistEntry[] {
+  return texts.flatMap((text) => {
+    const parsed = parseEntry(text);
+    return parsed.ok ? [parsed.entry] : [];
+  });
+}
+
+/**
+ * Makes the user's allowlist the declared one (adds before removes), when it is managed, and
+ * returns the allowlist outputs. `initial` is what the list held before this stack managed it.
+ */
+export async function applyAllowlist(
+  rt: Runtime,
+  urn: string | undefined,
+  user: VultrUser,
+  declared: DeclaredAccess,
+  initial: string[] | undefined,
+): Promise<AllowlistOutputs> {
+  const target = declaredAllowlist(declared);
+  if (target === undefined) return {};
+  const found = entryTexts(await rt.allowlists.get(user.id));
+  await rt.allowlists.apply(user, target, (line) => say("info", urn, line));
+  return { allowedIps: entryTexts(target), initialAllowedIps: initial ?? found };
+}
+
+/** The outputs to store: the resource's own and the hidden bookkeeping read and delete need. */
+export function outputsToStore(
+  live: VultrUser,
+  value: boolean,
+  initialApiEnabled: boolean,
+  news: Record<string, unknown>,
+  declared: DeclaredAccess,
+  allowlist: AllowlistOutputs,
+): Record<string, unknown> {
+  const outs = {
+    ...outputsFor(live, value, initialApiEnabled, declaredPolicy(declared)),
+    ...allowlist,
+  };
+  return stateToStore(outs, {
+    urn: urnOf(news),
+    inputs: publicInputs(news),
+    fleetSize: declared.fleetSize,
+  });
+}
+
+/**
+ * What refresh records: the live values as outputs, and the inputs as declared but with the
+ * live `apiEnabled` (and allowlist), so that the engine shows drift as `apiEnabled: true => false`
+ * (and no phantom change of how the user was named).
+ */
+export function refreshed(
+  stored: StoredState,
+  live: VultrUser,
+  liveAllowlist: string[] | undefined,
+): { props: Record<string, unknown>; inputs: Record<string, unknown> } {
+  const outs: AccessOutputs = {
+    ...outputsFor(live, live.apiEnabled, stored.outs.initialApiEnabled, stored.outs.onDelete),
+    ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
+    ...(stored.outs.initialAllowedIps === undefined
+      ? {}
+      : { initialAllowedIps: stored.outs.initialAllowedIps }),
+  };
+  const declaredInputsNow = stored.inputs ?? { userId: live.id, onDelete: stored.outs.onDelete };
+  const props = stateToStore(outs, {
+    urn: stored.urn,
+    inputs: stored.inputs,
+    fleetSize: stored.fleetSize,
+  });
+  const inputs = {
+    ...declaredInputsNow,
+    apiEnabled: live.apiEnabled,
+    ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
+  };
+  return { props, inputs };
+}
