@@ -27,7 +27,20 @@ export function processPacer(ratePerSecond: number): Pacer {
   return pacer;
 }
 
+/** The settings a configuration decides; the same ones keep the runtime (and its snapshot). */
+const CONFIG_KEYS = ["vultr:apiKey", "vultr:apiEndpoint", "vultr:maxRequestsPerSecond"] as const;
+
+function sameSettings(a: ConfigSource | undefined, b: ConfigSource | undefined): boolean {
+  return CONFIG_KEYS.every((key) => a?.get(key) === b?.get(key));
+}
+
+/**
+ * The host calls `configure` once per serialized provider text, at its first use: for each of
+ * UserApiAccess and ApiAccessPolicy, and again for state written by another provider version.
+ * The same settings keep the runtime, so one command still pays one list read.
+ */
 export function setConfig(source: ConfigSource | undefined): void {
+  if (runtime !== undefined && sameSettings(config, source)) return;
   config = source;
   runtime = undefined;
 }

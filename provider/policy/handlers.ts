@@ -10,7 +10,7 @@ import { deployment, resourceNameOf, resourceRef } from "../deployment";
 import { ExpectedFailure, handle, runtime } from "../handler-support";
 import { say } from "../messages";
 import { describeUser } from "../reconcile";
-import { currentApiKey, setConfig, type Runtime } from "../runtime";
+import { setConfig, type Runtime } from "../runtime";
 import { refuseSelfRevocation } from "../self-revocation";
 import { urnOf } from "../stored-state";
 import { UNKNOWN } from "../types";
@@ -260,10 +260,8 @@ async function enforceStep(news: Record<string, unknown>): Promise<Record<string
 
 export const policyHandlers = {
   configure(request: dynamic.ConfigureRequest): Promise<void> {
-    // The host configures each provider object at its first call, all with the process's one
-    // stack config. Configuring again after UserApiAccess's first call would drop the runtime,
-    // and with it the directory's snapshot: a second list read.
-    if (currentApiKey() === undefined) setConfig(request.config);
+    // The same settings keep the process's runtime (and its snapshot): see setConfig.
+    setConfig(request.config);
     return Promise.resolve();
   },
 
