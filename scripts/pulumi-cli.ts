@@ -87,6 +87,8 @@ export interface RunOptions {
   stdin?: string;
   /** Show the output on this process's terminal instead of capturing it. @default the workspace's `show` */
   show?: boolean;
+  /** Added to this command's environment, over the workspace's (e.g. another PATH). */
+  env?: Record<string, string>;
 }
 
 export interface LocalPulumiOptions {
@@ -174,7 +176,7 @@ export class LocalPulumi {
     const show = options.show ?? this.options.show ?? false;
     const child = spawn(this.cli.executable, fullArgs, {
       cwd: options.cwd,
-      env: this.env(),
+      env: { ...this.env(), ...options.env },
       stdio: [
         options.stdin === undefined ? "ignore" : "pipe",
         show ? "inherit" : "pipe",
