@@ -22,12 +22,15 @@ function sameTexts(a: readonly string[] | undefined, b: readonly string[]): bool
  * @param who the user, as messages name it
  * @param declared the declared entries (sorted, canonical); undefined when not managed
  * @param live the user's allowlist now; needed only when `declared` is a list
+ * @param declaredBefore what the stored inputs declared (after a refresh, `olds.allowedIps` is
+ *   the live list, so the last declaration is what tells drift from a changed declaration)
  */
 export function decideAllowlist(
   who: string,
   olds: AccessOutputs,
   declared: AllowlistEntry[] | typeof UNKNOWN | undefined,
   live: readonly AllowlistEntry[] | undefined,
+  declaredBefore: readonly string[] | undefined = olds.allowedIps,
 ): AllowlistDecision {
   if (declared === undefined) {
     if (olds.allowedIps === undefined) return { changes: false, notes: [] };
@@ -46,7 +49,7 @@ export function decideAllowlist(
     // Vultr holds the declaration; an update is needed only to record it in the outputs.
     return { changes: !sameTexts(olds.allowedIps, declaredTexts), notes: [] };
   }
-  if (sameTexts(olds.allowedIps, declaredTexts)) {
+  if (sameTexts(declaredBefore, declaredTexts)) {
     const changed = [
       ...remove.map((entry) => `${formatEntry(entry)} appeared`),
       ...add.map((entry) => `${formatEntry(entry)} disappeared`),

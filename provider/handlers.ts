@@ -149,6 +149,7 @@ export const handlers = {
               stored.outs,
               declared.allowedIps,
               Array.isArray(declared.allowedIps) ? await rt.allowlists.get(live.id) : undefined,
+              stored.declaredAllowedIps ?? stored.outs.allowedIps,
             );
       for (const note of [...decision.notes, ...allowlist.notes]) say("warning", urn, note);
       // Always explicit: `changes: undefined` makes the engine diff the serialized provider

@@ -21,6 +21,8 @@ export interface StoredState {
   fleetSize?: number;
   /** The `apiEnabled` those inputs declared. */
   declaredApiEnabled?: boolean;
+  /** The `allowedIps` those inputs declared (canonical texts), when they declared one. */
+  declaredAllowedIps?: string[];
 }
 
 /** The URN the SDK passed (`__urn`), when it is one. */
@@ -53,6 +55,8 @@ export function storedState(id: string, props: Record<string, unknown>): StoredS
     state.inputs = inputs as Record<string, unknown>;
     const declared = state.inputs.apiEnabled;
     if (typeof declared === "boolean") state.declaredApiEnabled = declared;
+    const declaredList = state.inputs.allowedIps;
+    if (isTextList(declaredList)) state.declaredAllowedIps = declaredList;
   }
   const fleetSize = props[FLEET_SIZE_KEY];
   if (typeof fleetSize === "number") state.fleetSize = fleetSize;

@@ -237,6 +237,12 @@ describe("allowedIps in the real provider host", () => {
 
     expect(read.outs).toMatchObject({ allowedIps: ["8.8.4.0/24"], initialAllowedIps: ANY });
     expect(read.inputs).toMatchObject({ allowedIps: ["8.8.4.0/24"], apiEnabled: true });
+    // The next diff compares with what was declared, not with what refresh recorded: drift.
+    await host.diff(adopted.id, urnOf("refresh-list"), read.outs, adopted.inputs);
+    expect(host.output()).toContain(
+      `warning (refresh-list): drift on the API allowlist of Vultr user refresh-list@example.com (${user.id}): ` +
+        "8.8.4.0/24 appeared, 8.8.8.0/24 disappeared (changed outside Pulumi) — up will set it back to 8.8.8.0/24",
+    );
   });
 
   it("costs one allowlist read per resource that declares allowedIps, and nothing for the others", async () => {
