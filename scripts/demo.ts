@@ -80,19 +80,22 @@ async function runDemo(
   pulumi: LocalPulumi,
 ): Promise<void> {
   const ciBotId = emulator.listUsers().find((user) => user.email === CI_BOT.email)?.id ?? "";
-  const account = () => ({
-    ciBot: emulator.getUser(ciBotId)?.api_enabled,
-    alice: emulator.getUser(ALICE.id)?.api_enabled,
+  const account = (): AccountView => ({
+    ciBot: emulator.getUser(ciBotId)?.api_enabled === true,
+    ciBotAllowlist: allowlistOf(emulator, ciBotId),
+    alice: emulator.getUser(ALICE.id)?.api_enabled === true,
   });
-  const showAccount = (expected: { ciBot: boolean; alice: boolean }) => {
+  const showAccount = (expected: AccountView) => {
     const now = account();
-    const access = (on: boolean | undefined) => (on === true ? "API access" : "no API access");
+    const access = (on: boolean) => (on ? "API access" : "no API access");
     say(
-      `    In Vultr now: ${CI_BOT.email} has ${access(now.ciBot)}, ${ALICE.email} has ${access(now.alice)}.`,
+      `    In Vultr now: ${CI_BOT.email} has ${access(now.ciBot)} (API allowlist ${now.ciBotAllowlist.join(", ")});`,
+      `                  ${ALICE.email} has ${access(now.alice)}.`,
     );
-    if (now.ciBot !== expected.ciBot || now.alice !== expected.alice) {
+    if (JSON.stringify(now) !== JSON.stringify(expected)) {
       throw new DemoStepFailed(
-        `expected the CI bot ${access(expected.ciBot)} and Alice ${access(expected.alice)}`,
+        `expected the CI bot ${access(expected.ciBot)} (API allowlist ${expected.ciBotAllowlist.join(", ")}) ` +
+          `and Alice ${access(expected.alice)}`,
       );
     }
   };
@@ -108,31 +111,45 @@ async function runDemo(
   await stack.setConfig("aliceUserId", ALICE.id);
   say(
     "Stack 'demo' of the root project (Pulumi.yaml, program examples/basic/index.ts): the CI bot",
-    "must have API access, Alice must not. The API key is the stack secret vultr:apiKey.",
+    "must have API access from the CI networks only, Alice must have none. The API key is the",
+    "stack secret vultr:apiKey.",
   );
-  showAccount({ ciBot: false, alice: true });
+  const before = { ciBot: false, ciBotAllowlist: ANY_ADDRESS, alice: true };
+  const declared = { ciBot: true, ciBotAllowlist: CI_NETWORKS, alice: false };
+  showAccount(before);
 
-  step(1, "pulumi preview", "What `up` would do. Nothing changes in Vultr yet.");
+  step(
+    1,
+    "pulumi preview",
+    "What `up` would do, on each resource: whose access changes. Nothing changes in Vultr yet.",
+  );
   await stack.run(["preview"]);
-  showAccount({ ciBot: false, alice: true });
+  showAccount(before);
 
-  step(2, "pulumi up", "Adopts both users and applies the declaration: one PATCH per user.");
+  step(
+    2,
+    "pulumi up",
+    "Adopts both users and applies the declaration: one PATCH per user, and the CI bot's",
+    "allowlist becomes the CI networks (added first, then the 'any' entries removed).",
+  );
   await stack.run(["up", "--yes", "--skip-preview"]);
-  showAccount({ ciBot: true, alice: false });
+  showAccount(declared);
 
   step(
     3,
-    "a change behind Pulumi's back",
-    "Someone turns Alice's API access back on in the console.",
+    "changes behind Pulumi's back",
+    "Someone turns Alice's API access back on in the console, and adds 45.76.0.0/16 to the",
+    "CI bot's API allowlist.",
   );
   emulator.setUser(ALICE.id, { api_enabled: true });
-  showAccount({ ciBot: true, alice: true });
+  emulator.setAllowlist(ciBotId, [...CI_NETWORKS, CONSOLE_RANGE].map(asEntryInput));
+  showAccount({ ...declared, alice: true, ciBotAllowlist: [...CI_NETWORKS, CONSOLE_RANGE].sort() });
 
   step(
     4,
     "pulumi preview --expect-no-changes",
-    "The drift check a pipeline runs: it names the user with the live and the declared value,",
-    "and exits non-zero.",
+    "The drift check a pipeline runs: each drift shows on its resource (and under it in",
+    "Diagnostics), naming the user, what Vultr holds and what is declared; it exits non-zero.",
   );
   const check = await stack.attempt(["preview", "--expect-no-changes"]);
   if (check.code === 0) throw new DemoStepFailed("the preview did not report the drift");
@@ -140,17 +157,44 @@ async function runDemo(
 
   step(5, "pulumi up", "Puts the account back into the declared state.");
   await stack.run(["up", "--yes", "--skip-preview"]);
-  showAccount({ ciBot: true, alice: false });
+  showAccount(declared);
 
   step(
     6,
     "pulumi destroy",
-    "Removing the resources applies their onDelete policy: the CI bot's access is restored to",
-    'what it had before Pulumi adopted it (none); Alice\'s onDelete is "disable", so she stays off.',
+    "Removing the resources applies their onDelete policy: the CI bot's access and allowlist are",
+    "restored to what it had before Pulumi adopted it (no access, the 'any' entries); Alice's",
+    'onDelete is "disable", so she stays off.',
   );
   await stack.run(["destroy", "--yes", "--skip-preview"]);
   say("");
-  showAccount({ ciBot: false, alice: false });
+  showAccount({ ...before, alice: false });
+}
+
+interface AccountView {
+  ciBot: boolean;
+  /** The CI bot's API allowlist, as CIDR texts, sorted. */
+  ciBotAllowlist: string[];
+  alice: boolean;
+}
+
+/** What examples/basic declares as the CI bot's allowlist, sorted as `allowlistOf` sorts. */
+const CI_NETWORKS = ["2606:4700::/32", "8.8.8.0/24"];
+/** The range someone adds in the console in step 3. */
+const CONSOLE_RANGE = "45.76.0.0/16";
+/** Vultr's default allowlist: any IPv4 and any IPv6 address. */
+const ANY_ADDRESS = ["0.0.0.0/0", "::/0"];
+
+function allowlistOf(emulator: RunningEmulator, userId: string): string[] {
+  return emulator
+    .getAllowlist(userId)
+    .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
+    .sort();
+}
+
+function asEntryInput(cidr: string): { subnet: string; subnet_size: number } {
+  const [subnet = "", size = ""] = cidr.split("/");
+  return { subnet, subnet_size: Number(size) };
 }
 
 /**

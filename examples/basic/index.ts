@@ -1,5 +1,6 @@
 /**
- * The basic example: the CI bot may use the Vultr API, Alice may not.
+ * The basic example: the CI bot may use the Vultr API, from the CI runners' networks only; Alice
+ * may not use the API at all.
  *
  *   pulumi config set --secret vultr:apiKey <key>
  *   pulumi config set ciBotEmail ci@example.com
@@ -14,6 +15,9 @@ const config = new pulumi.Config();
 const ciBot = new UserApiAccess("ci-bot", {
   email: config.require("ciBotEmail"),
   apiEnabled: true,
+  // The networks the CI runners deploy from: the bot's API key is refused from anywhere else.
+  // Exactly these entries, so Vultr's default "any IPv4"/"any IPv6" entries are removed.
+  allowedIps: ["8.8.8.0/24", "2606:4700::/32"],
 });
 
 const alice = new UserApiAccess("alice", {
@@ -25,6 +29,7 @@ const alice = new UserApiAccess("alice", {
 
 export const ciBotUserId = ciBot.userId;
 export const ciBotApiEnabled = ciBot.apiEnabled;
+export const ciBotAllowedIps = ciBot.allowedIps;
 export const aliceEmail = alice.email;
 export const aliceApiEnabled = alice.apiEnabled;
 export const aliceHadApiAccessBefore = alice.initialApiEnabled;
