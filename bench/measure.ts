@@ -19,6 +19,8 @@ export interface RequestTally {
   rateLimited: number;
   /** Accepted PATCHes per second, between the first and the last; undefined below 2 PATCHes. */
   patchesPerSecond: number | undefined;
+  /** Requests by route ("GET /users/:id/ip-whitelist" …), 429s included. */
+  byRoute: Record<string, number>;
 }
 
 export function tallyRequests(emulator: RunningEmulator): RequestTally {
@@ -32,7 +34,24 @@ export function tallyRequests(emulator: RunningEmulator): RequestTally {
     patchesApplied: counters.patches,
     rateLimited: counters.rateLimited,
     patchesPerSecond: patchThroughput(emulator.requestLog()),
+    byRoute: { ...counters.byRoute },
   };
+}
+
+/** Requests that only read: every GET, whatever its route. */
+export function getsOf(requests: RequestTally): number {
+  return sumRoutes(requests, (route) => route.startsWith("GET "));
+}
+
+/** Requests that write: PATCH, POST and DELETE. */
+export function writesOf(requests: RequestTally): number {
+  return sumRoutes(requests, (route) => /^(PATCH|POST|DELETE) /.test(route));
+}
+
+function sumRoutes(requests: RequestTally, include: (route: string) => boolean): number {
+  return Object.entries(requests.byRoute)
+    .filter(([route]) => include(route))
+    .reduce((sum, [, count]) => sum + count, 0);
 }
 
 /** (n − 1) PATCH intervals over the time from the first accepted PATCH's arrival to the last's. */

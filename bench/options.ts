@@ -10,6 +10,10 @@ export interface BenchOptions {
   rateLimitPerSecond: number;
   parallel: number;
   naiveMaxK: number;
+  /** Run the allowlist scenarios (ours, `allowedIps`) only up to this k. */
+  allowlistMaxK: number;
+  /** T of the ApiAccessPolicy run; 0 skips it. */
+  policyUsers: number;
   /** Also run k = 100 through the real pulumi CLI. */
   cli: boolean;
   outDir: string;
@@ -22,8 +26,9 @@ export const QUICK_KS = [10, 100];
 export const USAGE = `Usage: npm run bench -- [options]
 
   (no option)          k in {10, 100, 1000}, T = 2k, ours, the floor and the naive
-                       baseline; writes bench/results/latest.json, latest.md, wall-time.svg
-  --quick              k in {10, 100} (under 2 minutes); writes quick.*
+                       baseline; then ours with allowedIps, and one ApiAccessPolicy over
+                       T = 10,000; writes bench/results/latest.json, latest.md, wall-time.svg
+  --quick              k in {10, 100} (a few minutes); writes quick.*
   --k <n>[,<n>...]     these k instead (repeatable); writes k<n>.*, e.g. --k 10000 (memory)
   --cli                also run k = 100 through the real pulumi CLI (needs scripts/ensure-pulumi.sh)
   --latency <ms>       emulator latency per request (default 50)
@@ -31,6 +36,11 @@ export const USAGE = `Usage: npm run bench -- [options]
   --parallel <n>       steps in flight for create/update/read/delete (default 8)
   --naive-max-k <n>    run the naive baseline only up to this k (default 1000); the floor
                        runs at every k
+  --allowlist-max-k <n>
+                       run the allowlist scenarios (ours, allowedIps on every other
+                       resource) only up to this k (default 1000)
+  --policy-users <n>   T of the ApiAccessPolicy run, 1% of them violators (default 10000;
+                       0 skips it)
   --out <dir>          where results go (default bench/results)
   --help               this text`;
 
@@ -54,6 +64,8 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
     rateLimitPerSecond: 30,
     parallel: 8,
     naiveMaxK: 1000,
+    allowlistMaxK: 1000,
+    policyUsers: 10_000,
     cli: false,
     outDir: defaultOutDir,
     help: false,
@@ -83,6 +95,12 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
         break;
       case "--naive-max-k":
         options.naiveMaxK = count(flag, value(), 0);
+        break;
+      case "--allowlist-max-k":
+        options.allowlistMaxK = count(flag, value(), 0);
+        break;
+      case "--policy-users":
+        options.policyUsers = count(flag, value(), 0);
         break;
       case "--out":
         options.outDir = value() ?? "";

@@ -2,6 +2,7 @@
  * The Markdown table of a run (bench/results/<name>.md), and the progress line per scenario.
  */
 import type { FloorComparison } from "./floor-comparison";
+import { allowlistSection, policySection } from "./report-access";
 import {
   MIN_PATCHES_FOR_RATE,
   readBudget,
@@ -82,13 +83,21 @@ function floorTable(comparisons: readonly FloorComparison[]): string[] {
   return lines;
 }
 
+/** ", load average 8.01 8.93 8.77 at the start, … at the end" (1, 5 and 15 minutes). */
+function loadLine(load: BenchReport["environment"]["loadAverage"]): string {
+  if (load === undefined) return "";
+  const three = (values: number[]) => values.map((v) => v.toFixed(2)).join(" ");
+  return `, load average ${three(load.start)} at the start and ${three(load.end)} at the end (1, 5, 15 min)`;
+}
+
 export function renderMarkdown(report: BenchReport, chartFile: string | undefined): string {
   const { settings } = report;
   const lines: string[] = [];
   lines.push(`# Fleet benchmark: ${settings.mode}`, "");
   lines.push(
     `${report.startedAt}, ${(report.durationMs / 1000).toFixed(0)} s; Node ${report.environment.node}, ` +
-      `@pulumi/pulumi ${report.environment.pulumiSdk}, ${report.environment.cpus} CPUs. ` +
+      `@pulumi/pulumi ${report.environment.pulumiSdk}, ${report.environment.cpus} CPUs` +
+      `${loadLine(report.environment.loadAverage)}. ` +
       `The real dynamic-provider host driven over gRPC in the engine's order (Check and Diff one at a ` +
       `time; Create, Update, Read and Delete ${settings.parallel} at a time) against the emulator: ` +
       `${settings.latencyMs} ms latency, ${settings.rateLimitPerSecond} requests/s limit. ` +
@@ -191,6 +200,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string | undefine
       lines.push(`\`__provider\` per resource in the CLI run's state: ${cli.providerBytes} B.`, "");
     }
   }
+
+  lines.push(...allowlistSection(report.allowlists), ...policySection(report.policy));
 
   lines.push("## Targets", "", "| target | status | measured |", "|---|---|---|");
   for (const check of report.targets) {

@@ -1,8 +1,10 @@
 /**
  * What a benchmark run records, and the issue's targets checked against it. Pure.
  */
+import type { AllowlistScenarioResult } from "./allowlist-results";
 import { checkFloorTargets, compareWithFloor, type FloorComparison } from "./floor-comparison";
 import type { RequestTally } from "./measure";
+import type { PolicyScenarioResult } from "./policy-results";
 
 /** Ours, the naive baseline, and the floor (a provider that does nothing: bench/floor-provider.ts). */
 export type ProviderKind = "ours" | "naive" | "floor";
@@ -82,6 +84,10 @@ export interface RunSettings {
   pacerRatePerSecond: number;
   /** The naive provider runs only up to this k (it takes minutes above). */
   naiveMaxK: number;
+  /** The allowlist run goes up to this k (each declaring resource costs a read per pass). */
+  allowlistMaxK: number;
+  /** T of the ApiAccessPolicy run; 0 when it was not run. */
+  policyUsers: number;
 }
 
 export interface TargetCheck {
@@ -93,12 +99,26 @@ export interface TargetCheck {
 export interface BenchReport {
   startedAt: string;
   durationMs: number;
-  environment: { node: string; platform: string; cpus: number; pulumiSdk: string };
+  environment: {
+    node: string;
+    platform: string;
+    cpus: number;
+    pulumiSdk: string;
+    /**
+     * The 1, 5 and 15 minute load averages as the run started and ended: on a shared machine
+     * the wall times, and even the ratios to the floor, move with them.
+     */
+    loadAverage?: { start: number[]; end: number[] };
+  };
   settings: RunSettings;
   results: ScenarioResult[];
   /** Ours ÷ the floor, per scenario and k of the run. */
   floor: FloorComparison[];
   cli?: CliRun;
+  /** Ours with `allowedIps` on every other resource, per k up to allowlistMaxK. */
+  allowlists: AllowlistScenarioResult[];
+  /** One ApiAccessPolicy over policyUsers users. */
+  policy: PolicyScenarioResult[];
   targets: TargetCheck[];
 }
 

@@ -9,8 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { DEFAULT_MAX_RPS } from "../provider/settings";
-import { providerShim } from "../sdk/provider-shim";
+import { policyShim, providerShim } from "../sdk/provider-shim";
 import { serializeProvider } from "../tests/support/provider-host";
+import { checkAllowlistTargets, type AllowlistScenarioResult } from "./allowlist-results";
+import { runAllowlistFleet } from "./allowlist-scenarios";
 import { runCli } from "./cli-run";
 import { findProjectRoot } from "../scripts/project-root";
 import { prepareHostDirectory } from "./fleet";
@@ -18,6 +20,9 @@ import { compareWithFloor, comparisonLine, RSS_TARGET, RSS_TARGET_K } from "./fl
 import { FloorUserApiAccessProvider } from "./floor-provider";
 import { NaiveUserApiAccessProvider } from "./naive-provider";
 import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options";
+import { checkPolicyTargets, type PolicyScenarioResult } from "./policy-results";
+import { runPolicy } from "./policy-scenarios";
+import { allowlistLine, policyLine } from "./report-access";
 import { renderMarkdown, scenarioLine } from "./report-markdown";
 import { renderWallTimeChart } from "./report-svg";
 import {
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
   }
 
   const started = Date.now();
+  const loadAtStart = os.loadavg();
   const settings: RunSettings = {
     mode: options.name,
     ks: options.ks,
@@ -60,6 +66,8 @@ async function main(): Promise<void> {
     parallel: options.parallel,
     pacerRatePerSecond: DEFAULT_MAX_RPS,
     naiveMaxK: options.naiveMaxK,
+    allowlistMaxK: options.allowlistMaxK,
+    policyUsers: options.policyUsers,
   };
   const providerTexts: Record<ProviderKind, string> = {
     ours: await serializeProvider(providerShim),
@@ -72,6 +80,8 @@ async function main(): Promise<void> {
   });
   const hostDirectory = await prepareHostDirectory(root);
   const results: ScenarioResult[] = [];
+  const allowlists: AllowlistScenarioResult[] = [];
+  let policy: PolicyScenarioResult[] = [];
   let cli: CliRun | undefined;
   try {
     for (const k of options.ks) {
@@ -100,6 +110,29 @@ async function main(): Promise<void> {
         );
       }
     }
+    for (const k of options.ks.filter((k) => k <= options.allowlistMaxK)) {
+      allowlists.push(
+        ...(await runAllowlistFleet({
+          emulator,
+          hostDirectory: hostDirectory.path,
+          providerText: providerTexts.ours,
+          k,
+          users: USERS_PER_RESOURCE * k,
+          parallel: options.parallel,
+          onScenario: (result) => console.error(allowlistLine(result)),
+        })),
+      );
+    }
+    if (options.policyUsers > 0) {
+      policy = await runPolicy({
+        emulator,
+        hostDirectory: hostDirectory.path,
+        providerText: await serializeProvider(policyShim),
+        users: options.policyUsers,
+        parallel: options.parallel,
+        onScenario: (result) => console.error(policyLine(result)),
+      });
+    }
     if (options.cli) {
       cli = await runCli({
         root,
@@ -122,12 +155,19 @@ async function main(): Promise<void> {
       platform: `${os.platform()} ${os.release()}`,
       cpus: os.cpus().length,
       pulumiSdk: pulumiSdkVersion(),
+      loadAverage: { start: loadAtStart, end: os.loadavg() },
     },
     settings,
     results,
     floor: compareWithFloor(results),
     ...(cli === undefined ? {} : { cli }),
-    targets: withMemoryRun(checkTargets(results, settings, cli), options),
+    allowlists,
+    policy,
+    targets: [
+      ...withMemoryRun(checkTargets(results, settings, cli), options),
+      ...checkAllowlistTargets(allowlists),
+      ...checkPolicyTargets(policy),
+    ],
   };
   await writeReport(report, options);
   for (const comparison of report.floor) console.log(comparisonLine(comparison));

@@ -4,7 +4,7 @@
  * command is.
  */
 import type { RunningEmulator } from "../emulator";
-import { startProviderHost, type ProviderHost } from "../tests/support/provider-host";
+import { measureCommand, type Operation } from "./command";
 import {
   SimulatedEngine,
   type DeclaredResource,
@@ -22,11 +22,8 @@ import {
   patchesForUp,
   seedAccount,
 } from "./fleet";
-import { peakRssBytes, tallyRequests } from "./measure";
 import type { ProviderKind, ScenarioName, ScenarioResult } from "./results";
 
-/** The limiter counts requests over the last second: a scenario starts after a quiet one. */
-const QUIET_WINDOW_MS = 1_050;
 /** A failed step is run again (uncounted) this many times at most before the run gives up. */
 const SETTLE_ATTEMPTS = 3;
 
@@ -45,7 +42,6 @@ export interface FleetRunOptions {
   onScenario?: (result: ScenarioResult) => void;
 }
 
-type Operation = (engine: SimulatedEngine) => Promise<OperationOutcome>;
 type Settle = (engine: SimulatedEngine, failed: ReadonlySet<string>) => Promise<OperationOutcome>;
 
 interface ScenarioPlan {
@@ -59,8 +55,6 @@ interface ScenarioPlan {
    */
   settle?: Settle;
 }
-
-let lastTrafficAt = 0;
 
 export async function runFleet(options: FleetRunOptions): Promise<ScenarioResult[]> {
   const { emulator, k, users } = options;
@@ -126,84 +120,42 @@ async function runScenario(
 ): Promise<ScenarioResult> {
   const { emulator } = options;
   const expectedPatches = plan.prepare();
-  // The floor cannot see drift: it is told what differs, so the engine runs the same steps.
-  const extraConfig =
-    options.provider === "floor"
-      ? { [CHANGED_CONFIG_KEY]: JSON.stringify(changedUsers(emulator, program)) }
-      : {};
-  const host = await startProviderHost({
-    cwd: options.hostDirectory,
-    env: hostEnvironment(),
-    project: "bench",
-    // On a loaded machine the host can take more than the default 10 s to start; its start is
-    // not part of the wall time.
-    startTimeoutMs: 60_000,
-    // A step may queue behind many others for the pacer.
-    rpcTimeoutMs: 600_000,
+  const { settle: again } = plan;
+  const measured = await measureCommand({
+    emulator,
+    hostDirectory: options.hostDirectory,
+    parallel: options.parallel,
+    operation: plan.operation,
+    // The floor cannot see drift: it is told what differs, so the engine runs the same steps.
+    ...(options.provider === "floor"
+      ? { extraConfig: { [CHANGED_CONFIG_KEY]: JSON.stringify(changedUsers(emulator, program)) } }
+      : {}),
+    ...(again === undefined
+      ? {}
+      : {
+          after: (engine: SimulatedEngine, outcome: OperationOutcome) =>
+            settle(emulator, options.rateLimitPerSecond, engine, again, outcome),
+        }),
   });
-  try {
-    const startRss = await peakRssBytes(host.pid);
-    await quietWindow();
-    emulator.clearRequestLog();
-    const started = performance.now();
-    await configure(host, emulator, extraConfig);
-    const engine = new SimulatedEngine(host, { parallel: options.parallel });
-    const outcome = await plan.operation(engine);
-    const wallMs = performance.now() - started;
-    const requests = tallyRequests(emulator);
-    const peak = await peakRssBytes(host.pid);
-    lastTrafficAt = Date.now();
-    if (plan.settle !== undefined) {
-      await settle(emulator, options.rateLimitPerSecond, engine, plan.settle, outcome);
-    }
-    const firstFailure = outcome.failures[0];
-    return {
-      provider: options.provider,
-      k: options.k,
-      users: options.users,
-      scenario: plan.name,
-      requests,
-      failures: outcome.failures.length,
-      ...(firstFailure === undefined
-        ? {}
-        : { firstFailure: `${firstFailure.rpc}: ${firstFailure.message}` }),
-      changes: outcome.changes,
-      expectedPatches,
-      wallMs,
-      peakRssBytes: peak,
-      startRssBytes: startRss,
-      providerBytes: Buffer.byteLength(options.providerText, "utf8"),
-    };
-  } finally {
-    await host.close();
-  }
-}
-
-/**
- * The key is a stack secret, the endpoint plain config, as `pulumi config set` stores them;
- * `extra` is more plain config (the floor's list of drifted users).
- */
-export async function configure(
-  host: ProviderHost,
-  emulator: RunningEmulator,
-  extra: Record<string, string> = {},
-): Promise<void> {
-  await host.configure(
-    { ...extra, "vultr:apiKey": emulator.ownerKey, "vultr:apiEndpoint": emulator.baseUrl },
-    { secretKeys: ["vultr:apiKey"] },
-  );
-}
-
-/** This environment without VULTR_* settings, so only the stack config configures providers. */
-export function hostEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("VULTR_")),
-  );
-}
-
-async function quietWindow(): Promise<void> {
-  const wait = lastTrafficAt + QUIET_WINDOW_MS - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const { outcome } = measured;
+  const firstFailure = outcome.failures[0];
+  return {
+    provider: options.provider,
+    k: options.k,
+    users: options.users,
+    scenario: plan.name,
+    requests: measured.requests,
+    failures: outcome.failures.length,
+    ...(firstFailure === undefined
+      ? {}
+      : { firstFailure: `${firstFailure.rpc}: ${firstFailure.message}` }),
+    changes: outcome.changes,
+    expectedPatches,
+    wallMs: measured.wallMs,
+    peakRssBytes: measured.peakRssBytes,
+    startRssBytes: measured.startRssBytes,
+    providerBytes: Buffer.byteLength(options.providerText, "utf8"),
+  };
 }
 
 async function settle(
@@ -225,6 +177,5 @@ async function settle(
     }
   } finally {
     emulator.setRateLimit(rateLimitPerSecond);
-    lastTrafficAt = Date.now();
   }
 }

@@ -25,7 +25,7 @@ import {
   type HostDirectory,
 } from "../../bench/fleet";
 import { readBudget } from "../../bench/results";
-import { configure, hostEnvironment } from "../../bench/scenarios";
+import { configure, hostEnvironment } from "../../bench/command";
 import { serializeProvider, startProviderHost } from "../support/provider-host";
 
 interface Deployment {

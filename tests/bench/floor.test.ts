@@ -24,7 +24,7 @@ import {
   type HostDirectory,
 } from "../../bench/fleet";
 import { CHANGED_CONFIG_KEY, FloorUserApiAccessProvider } from "../../bench/floor-provider";
-import { configure, hostEnvironment } from "../../bench/scenarios";
+import { configure, hostEnvironment } from "../../bench/command";
 import { serializeProvider, startProviderHost } from "../support/provider-host";
 
 const k = 30;
