@@ -4,7 +4,16 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { FAST_SETTINGS, failureOf, settle, startLab, valueOf, type Lab } from "./support/lab";
+import {
+  FAST_SETTINGS,
+  checkThenCreate,
+  failureOf,
+  settle,
+  startLab,
+  valueOf,
+  type Adoption,
+  type Lab,
+} from "./support/lab";
 
 const UNAUTHORIZED_IP = { error: "Unauthorized IP address: 203.0.113.7", status: 401 };
 const WRONG_KEY = "WRONGKEY0123456789ABCDEFGHIJKLMNOPQR";
@@ -39,11 +48,15 @@ function freshUser(page: "one" | "two" = "one"): EmulatedUser {
   return user;
 }
 
-async function adopt(host: ProviderHost, user: { id: string }, apiEnabled: boolean) {
+/** Check + Create, as the engine runs a new resource; check reads the list (or the user). */
+function adopt(host: ProviderHost, user: { id: string }, apiEnabled: boolean): Promise<Adoption> {
   const urn = lab.urn(`user-${user.id}`);
-  const checked = await host.check(urn, {}, lab.inputs({ userId: user.id, apiEnabled }));
-  expect(checked.failures).toStrictEqual([]);
-  return settle(host.create(urn, checked.inputs));
+  return checkThenCreate(host, urn, lab.inputs({ userId: user.id, apiEnabled, __urn: urn }));
+}
+
+/** Where the adoption failed: Check's RPC, Check's CheckFailures, or Create. */
+function failedAt(result: Adoption): string {
+  return result.ok ? "nowhere" : `${result.step} (${result.kind})`;
 }
 
 function observe(name: string, message: string, attempts?: number): void {
@@ -70,9 +83,12 @@ describe("401 Invalid API token", () => {
         });
     const user = freshUser();
     lab.emulator.clearRequestLog();
-    const message = failureOf(await adopt(host, user, !user.api_enabled));
+    const result = await adopt(host, user, !user.api_enabled);
+    const message = failureOf(result);
     const attempts = lab.emulator.requestLog().length;
     observe(`wrong key in ${c.source}`, message, attempts);
+    // Check reads the list to confirm the user: the 401 fails it, before any plan.
+    expect(failedAt(result)).toBe("check (error)");
     expect(message).toMatch(/^Listing Vultr users: Vultr answered 401 "Invalid API token\."/);
     expect(message).toMatch(/check `vultr:apiKey`.*VULTR_API_KEY/);
     expect(attempts).toBe(1);
@@ -93,8 +109,10 @@ describe("401 Invalid API token", () => {
     lab.emulator.setUser(admin.id, { api_enabled: false });
     try {
       const user = freshUser();
-      const message = failureOf(await adopt(host, user, !user.api_enabled));
+      const result = await adopt(host, user, !user.api_enabled);
+      const message = failureOf(result);
       observe("key of a user whose API access is disabled", message);
+      expect(failedAt(result)).toBe("check (error)");
       expect(message).toMatch(/401 "Invalid API token\.".*still has API access/);
     } finally {
       lab.emulator.setUser(admin.id, { api_enabled: true });
@@ -113,7 +131,7 @@ describe("401 Unauthorized IP address", () => {
     },
   ])("on $request: names the address and the key user's IP allowlist", async (c) => {
     const user = freshUser();
-    const providerText = lab.freshProvider();
+    const providerText = await lab.freshProvider();
     lab.emulator.clearRequestLog();
     lab.emulator.addFault({
       method: c.method,
@@ -148,8 +166,10 @@ describe("403: the key's user may not manage users", () => {
     });
     const user = freshUser();
     lab.emulator.clearRequestLog();
-    const message = failureOf(await adopt(host, user, !user.api_enabled));
+    const result = await adopt(host, user, !user.api_enabled);
+    const message = failureOf(result);
     observe("403, sub-user key without manage_users", message, lab.emulator.requestLog().length);
+    expect(failedAt(result)).toBe("check (error)");
     expect(message).toMatch(
       /^Listing Vultr users: Vultr answered 403 "Unauthorized to manage users\."/,
     );
@@ -160,19 +180,32 @@ describe("403: the key's user may not manage users", () => {
 });
 
 describe("404: the user is gone", () => {
-  it("create of an id the account does not hold says so, with the account's size", async () => {
+  it("check of an id the account does not hold fails naming userId, with the account's size", async () => {
     const missing = "00000000-0000-4000-8000-000000000404";
-    const message = failureOf(await adopt(lab.host, { id: missing }, true));
-    observe("create, id not in the account (list)", message);
+    const result = await adopt(lab.host, { id: missing }, true);
+    const message = failureOf(result);
+    observe("check, id not in the account (list, then a GET to confirm)", message);
+    expect(failedAt(result)).toBe("check (CheckFailure)");
+    expect(message).toBe(
+      `userId: Vultr user ${missing} does not exist in this account (the account holds 600 users): check the userId, or create the user first`,
+    );
+  });
+
+  it("create of an id the account does not hold (check bypassed) says so too", async () => {
+    const missing = "00000000-0000-4000-8000-000000000405";
+    const urn = lab.urn("bypassed");
+    const news = lab.inputs({ userId: missing, apiEnabled: true, __urn: urn });
+    const message = failureOf(await settle(lab.host.create(urn, news)));
+    observe("create without check, id not in the account", message);
     expect(message).toMatch(
       new RegExp(
-        `Vultr user ${missing} does not exist in this account \\(the account holds 600 users\\)`,
+        `^Vultr user ${missing} does not exist in this account \\(the account holds 600 users\\)`,
       ),
     );
     expect(message).toMatch(/check the userId or email/);
   });
 
-  it("create of a user read alone (GET /users/<id> answers 404) says the same", async () => {
+  it("check of a user read alone (GET /users/<id> answers 404) fails the same way", async () => {
     // A single read happens when the program declares fewer resources than the list has pages.
     const host = await lab.startHost();
     const hint = lab.inputs({ userId: users[0]?.id, apiEnabled: true, __fleetSize: 1 });
@@ -180,13 +213,19 @@ describe("404: the user is gone", () => {
     const user = freshUser("two");
     lab.emulator.deleteUser(user.id);
     lab.emulator.clearRequestLog();
-    const message = failureOf(await adopt(host, user, true));
-    observe("create, GET /users/<id> answers 404 Invalid user.", message);
+    const result = await adopt(host, user, true);
+    const message = failureOf(result);
+    observe("check, GET /users/<id> answers 404 Invalid user.", message);
+    // The hint's check read page one; this check misses the user there and confirms with a GET.
     expect(lab.emulator.requestLog().map((r) => `${r.route} ${r.status}`)).toStrictEqual([
-      "GET /users 200",
       "GET /users/:id 404",
     ]);
-    expect(message).toMatch(new RegExp(`Vultr user ${user.id} does not exist in this account`));
+    expect(failedAt(result)).toBe("check (CheckFailure)");
+    expect(message).toMatch(
+      new RegExp(
+        `^userId: Vultr user ${user.id} does not exist in this account \\(the account holds 600 users\\)`,
+      ),
+    );
   });
 
   it("a user deleted between diff and update: the PATCH's 404 says the user is gone", async () => {
@@ -209,7 +248,7 @@ describe("404: the user is gone", () => {
     const user = freshUser();
     const created = valueOf(await adopt(lab.host, user, !user.api_enabled));
     lab.emulator.deleteUser(user.id);
-    const providerText = lab.freshProvider();
+    const providerText = await lab.freshProvider();
     const state = { ...created.outs, __provider: providerText };
     const read = await lab.host.read(user.id, lab.urn("gone-read"), state);
     expect(read.id).toBe("");

@@ -122,6 +122,7 @@ const ANSWER_ROWS: AnswerRow[] = [
 ];
 
 const OUTPUT_KEYS = [
+  "__inputs",
   "__provider",
   "acls",
   "apiEnabled",
@@ -146,7 +147,7 @@ describe("hostile answers from the API", () => {
     });
     const news = lab.inputs(
       { userId: user.id, apiEnabled: !user.api_enabled },
-      lab.freshProvider(),
+      await lab.freshProvider(),
     );
     const result = await settle(lab.host.create(lab.urn(`answer-${user.id}`), news));
     lab.emulator.clearFaults();
@@ -163,6 +164,8 @@ describe("hostile answers from the API", () => {
       const outs = valueOf(result).outs;
       expect(Object.keys(outs).sort()).toStrictEqual(OUTPUT_KEYS);
       expect(JSON.stringify(outs)).not.toMatch(/LEAKEDKEY|hunter2|Eve|nested/);
+      // The hidden `__inputs` hold what was declared, nothing of the answer.
+      expect(outs["__inputs"]).toStrictEqual({ userId: user.id, apiEnabled: !user.api_enabled });
       expect(lab.emulator.getUser(user.id)?.api_enabled).toBe(!user.api_enabled);
     } else {
       expect(failureOf(result)).toMatch(row.error);
@@ -182,7 +185,7 @@ describe("hostile answers from the API", () => {
     });
     const news = lab.inputs(
       { userId: user.id, apiEnabled: !user.api_enabled },
-      lab.freshProvider(),
+      await lab.freshProvider(),
     );
     const message = failureOf(await settle(lab.host.create(lab.urn("ansi"), news)));
     lab.transcript.observe({

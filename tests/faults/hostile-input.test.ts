@@ -8,7 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EmulatedUser } from "../../emulator";
 import { UserApiAccess } from "../../sdk";
 import { UNKNOWN } from "../support/provider-host";
-import { FAST_SETTINGS, failureOf, settle, startLab, type Lab, type Props } from "./support/lab";
+import {
+  FAST_SETTINGS,
+  failureOf,
+  settle,
+  startLab,
+  valueOf,
+  type Lab,
+  type Props,
+} from "./support/lab";
 
 let lab: Lab;
 let users: EmulatedUser[];
@@ -232,21 +240,28 @@ describe("checks that need the account", () => {
 });
 
 describe("the unknown sentinel of a preview passes check untouched", () => {
+  // An unknown part of the identity: nothing to look up. A known identity is confirmed with the
+  // account (one list read), whatever else is unknown; nothing is ever written.
   it.each([
-    { name: "userId", news: () => ({ userId: UNKNOWN, apiEnabled: true }) },
-    { name: "email", news: () => ({ email: UNKNOWN, apiEnabled: false }) },
-    { name: "apiEnabled", news: () => ({ userId: VALID_ID, apiEnabled: UNKNOWN }) },
+    { name: "userId", news: () => ({ userId: UNKNOWN, apiEnabled: true }), reads: [] },
+    { name: "email", news: () => ({ email: UNKNOWN, apiEnabled: false }), reads: [] },
+    {
+      name: "apiEnabled",
+      news: () => ({ userId: freshUser().id, apiEnabled: UNKNOWN }),
+      reads: ["GET /users"],
+    },
     {
       name: "onDelete",
-      news: () => ({ userId: VALID_ID, apiEnabled: true, onDelete: UNKNOWN }),
+      news: () => ({ userId: freshUser().id, apiEnabled: true, onDelete: UNKNOWN }),
+      reads: ["GET /users"],
     },
   ])("as $name", async (row) => {
+    const news = lab.inputs(row.news(), await lab.freshProvider());
     lab.emulator.clearRequestLog();
-    const news = lab.inputs(row.news());
-    const checked = await lab.host.check(lab.urn("preview"), {}, news);
+    const checked = await lab.host.check(lab.urn(`preview-${row.name}`), {}, news);
     expect(checked.failures).toStrictEqual([]);
     expect(checked.inputs[row.name]).toBe(UNKNOWN);
-    expect(lab.emulator.requestLog()).toStrictEqual([]);
+    expect(lab.emulator.requestLog().map((r) => r.route)).toStrictEqual(row.reads);
   });
 });
 
@@ -256,7 +271,7 @@ describe("steps given invalid inputs without a check (a tampered state, a broken
     const result = await settle(
       lab.host.create(
         lab.urn("tampered"),
-        lab.inputs({ userId: "../account", apiEnabled: true }, lab.freshProvider()),
+        lab.inputs({ userId: "../account", apiEnabled: true }, await lab.freshProvider()),
       ),
     );
     const message = failureOf(result);
@@ -274,11 +289,29 @@ describe("steps given invalid inputs without a check (a tampered state, a broken
   it("read and delete of a state holding a hostile id never put it on the wire", async () => {
     lab.emulator.clearRequestLog();
     const state = lab.inputs({ userId: "../account", apiEnabled: true, onDelete: "disable" });
-    const read = await lab.host.read("../account", lab.urn("tampered"), state);
-    expect(read.id).toBe("");
-    await lab.host.delete("../account", lab.urn("tampered"), state);
+    const read = await settle(lab.host.read("../account", lab.urn("tampered"), state));
+    const deleted = await settle(lab.host.delete("../account", lab.urn("tampered"), state));
     const requests = lab.emulator.requestLog().map((r) => `${r.method} ${r.path}`);
+    lab.transcript.observe({
+      section: "hostile input (read/delete without check)",
+      case: "state whose id is ../account",
+      outcome: `read ${read.ok ? `returned id "${read.value.id}"` : "failed"}, delete ${deleted.ok ? "succeeded" : "failed"}`,
+      message: [read, deleted].map((r) => (r.ok ? "" : r.message)).join(" | "),
+      attempts: requests.length,
+    });
     expect(requests.every((r) => r === "GET /users")).toBe(true);
+  });
+
+  // No Vultr account can hold a user whose id is not an id: refresh drops such a resource from
+  // the state and destroy lets it go, as for any user the account does not hold. (Since 8cfb6ed
+  // a miss in the snapshot is confirmed with a GET, whose client refuses the id: read and delete
+  // fail with `"../account" is not a Vultr user id …; nothing was sent`, and the resource can
+  // only leave the state through `pulumi state delete`. Reported as a provider bug.)
+  it("refresh drops a state holding a hostile id, and delete lets it go", async () => {
+    const state = lab.inputs({ userId: "../account", apiEnabled: true, onDelete: "disable" });
+    const read = await settle(lab.host.read("../account", lab.urn("tampered"), state));
+    expect(valueOf(read).id).toBe("");
+    valueOf(await settle(lab.host.delete("../account", lab.urn("tampered"), state)));
   });
 
   // Create, update and diff validate too (this was bug 4): should check be bypassed, a userId
@@ -295,7 +328,7 @@ describe("steps given invalid inputs without a check (a tampered state, a broken
     const news = { ...row.news, userId: row.news.userId === "" ? user.id : row.news.userId };
     lab.emulator.clearRequestLog();
     const result = await settle(
-      lab.host.create(lab.urn("tampered"), lab.inputs(news, lab.freshProvider())),
+      lab.host.create(lab.urn("tampered"), lab.inputs(news, await lab.freshProvider())),
     );
     lab.transcript.observe({
       section: "hostile input (create without check)",
@@ -323,7 +356,7 @@ describe("steps given invalid inputs without a check (a tampered state, a broken
         initialApiEnabled: user.api_enabled,
         onDelete: "restore",
       };
-      const news = lab.inputs({ userId: user.id, apiEnabled: "true" }, lab.freshProvider());
+      const news = lab.inputs({ userId: user.id, apiEnabled: "true" }, await lab.freshProvider());
       lab.emulator.clearRequestLog();
       const call: Promise<unknown> =
         step === "diff"

@@ -14,6 +14,7 @@ import { UserApiAccess } from "../../sdk";
 import { PROVIDER_KEY, type ProviderHost } from "../support/provider-host";
 import {
   FAST_SETTINGS,
+  checkThenCreate,
   failureOf,
   hostEnv,
   settle,
@@ -60,7 +61,7 @@ async function lifecycle(host: ProviderHost, keyInUse: string, label: string): P
   const record = (what: string, value: unknown) => lab.transcript.add(`${label}: ${what}`, value);
   const user = freshUser();
   const urn = lab.urn(`secret-${user.id}`);
-  const providerText = lab.freshProvider();
+  const providerText = await lab.freshProvider(host);
 
   const checked = await host.check(
     urn,
@@ -133,6 +134,78 @@ describe("the key never appears in what the provider returns or prints", () => {
       env: { ...FAST_SETTINGS, VULTR_API_KEY: lab.emulator.ownerKey },
     });
     await lifecycle(host, lab.emulator.ownerKey, "VULTR_API_KEY");
+  });
+});
+
+/** Allowlist writes and errors, and the messages said on the resource (stdout fallback). */
+async function allowlistPaths(host: ProviderHost, keyInUse: string, label: string): Promise<void> {
+  const user = freshUser();
+  const urn = lab.urn(`acl-${user.id}`);
+  // A fresh provider each time: its allowlist book reads the user's list anew.
+  const news = async (): Promise<Record<string, unknown>> =>
+    lab.inputs(
+      { userId: user.id, apiEnabled: true, allowedIps: ["8.8.8.0/24"], __urn: urn },
+      await lab.freshProvider(host),
+    );
+  const echoes = [
+    {
+      name: "400 on the add echoing the key",
+      fault: {
+        method: "POST",
+        kind: "status",
+        status: 400,
+        body: { error: `Invalid subnet for token ${keyInUse}`, status: 400 },
+      },
+    },
+    {
+      name: "502 HTML on the read echoing the Authorization header",
+      fault: {
+        method: "GET",
+        kind: "status",
+        status: 502,
+        body: `<html><body>Bad gateway for Authorization: Bearer ${keyInUse}</body></html>`,
+        persistent: true,
+      },
+    },
+  ] as const;
+  for (const { name, fault } of echoes) {
+    lab.emulator.addFault({ path: `/users/${user.id}/ip-whitelist`, ...fault });
+    const failed = await checkThenCreate(host, urn, await news());
+    lab.emulator.clearFaults();
+    const message = failureOf(failed);
+    lab.transcript.add(`${label}: allowlist ${name}`, message);
+    lab.transcript.observe({
+      section: "secrets",
+      case: `${label}: allowlist ${name}`,
+      outcome: failed.ok ? "succeeded" : `failed ${failed.step}`,
+      message,
+    });
+    expect(message).toMatch(/the API allowlist of Vultr user [0-9a-f-]+: Vultr answered (400|502)/);
+    expect(message).toContain("[redacted]");
+    expect(message).not.toContain(keyInUse);
+  }
+  const created = valueOf(await checkThenCreate(host, urn, await news()));
+  lab.transcript.add(`${label}: allowlist create`, created);
+  await host.delete(user.id, urn, created.outs);
+  // The audit lines went through the stdout fallback, on the resource, without the key.
+  const said = host.output();
+  expect(said).toContain(
+    `info (acl-${user.id}): added 8.8.8.0/24 to the API allowlist of Vultr user ${user.email} (${user.id})`,
+  );
+  expect(said).toContain(`info (acl-${user.id}): removed (onDelete "restore"): added 0.0.0.0/0`);
+  expect(said).not.toContain(keyInUse);
+}
+
+describe("allowlist errors and messages on the resource hold no key", () => {
+  it("the owner's key as vultr:apiKey", async () => {
+    await allowlistPaths(lab.host, lab.emulator.ownerKey, "owner key");
+  });
+
+  it("a sub-user's key (with manage_users) as vultr:apiKey", async () => {
+    const host = await lab.startHost({
+      config: { "vultr:apiEndpoint": lab.emulator.baseUrl, "vultr:apiKey": admin.api_key },
+    });
+    await allowlistPaths(host, admin.api_key, "sub-user key");
   });
 });
 

@@ -4,16 +4,22 @@
  * step. Each case either succeeds after retries or fails the step with a message giving the
  * status, Vultr's text and what to do; and the same provider serves the next call.
  *
+ * Check reads the API (it confirms that a declared userId exists), so a fault on the list or on a
+ * single read surfaces in Check — which then fails with the client's message — and Create, served
+ * from the snapshot Check read, sends no read of its own. A fault on the PATCH surfaces in Create.
+ *
  * Settings are small (200 ms per attempt, 5 ms backoff base) so the matrix is fast; the bound at
  * default settings is proved in default-bound.test.ts.
  */
 import type { EmulatedUser, FaultSpec } from "../../emulator";
 import {
   FAST_SETTINGS,
+  checkThenCreate,
   failureOf,
   settle,
   startLab,
   valueOf,
+  type Adoption,
   type Lab,
   type Props,
 } from "./support/lab";
@@ -87,15 +93,12 @@ function faultOn(target: Target, user: EmulatedUser): Pick<FaultSpec, "method" |
 }
 
 /** Check + Create (adoption with a PATCH) of one user under a fresh provider instance. */
-async function adopt(user: EmulatedUser, providerText: string, declared: boolean) {
+function adopt(user: EmulatedUser, providerText: string, declared: boolean): Promise<Adoption> {
   const urn = lab.urn(`user-${user.id}`);
-  const checked = await lab.host.check(
-    urn,
-    {},
-    lab.inputs({ userId: user.id, apiEnabled: declared }, providerText),
-  );
-  expect(checked.failures).toStrictEqual([]);
-  return settle(lab.host.create(urn, checked.inputs));
+  // `__urn` as the SDK passes it: messages name the resource, and a delete recognises the
+  // resource that adopted the user in this process.
+  const news = lab.inputs({ userId: user.id, apiEnabled: declared, __urn: urn }, providerText);
+  return checkThenCreate(lab.host, urn, news);
 }
 
 function expectAdopted(outs: Props, user: EmulatedUser, declared: boolean): void {
@@ -106,7 +109,7 @@ function expectAdopted(outs: Props, user: EmulatedUser, declared: boolean): void
 async function runRow(row: Row): Promise<void> {
   const user = freshUser(row.target);
   const declared = !user.api_enabled;
-  const providerText = lab.freshProvider();
+  const providerText = await lab.freshProvider();
   lab.emulator.clearRequestLog();
   lab.emulator.addFault({ ...faultOn(row.target, user), ...row.fault });
   const started = Date.now();
@@ -118,7 +121,7 @@ async function runRow(row: Row): Promise<void> {
   lab.transcript.observe({
     section: `faults on ${ROUTE[row.target]}`,
     case: row.name,
-    outcome: result.ok ? "succeeded" : "failed the step",
+    outcome: result.ok ? "succeeded" : `failed ${result.step}`,
     attempts,
     elapsedMs,
     ...(result.ok ? {} : { message: result.message }),
@@ -129,6 +132,10 @@ async function runRow(row: Row): Promise<void> {
   } else {
     const message = failureOf(result);
     failureMessages.push(message);
+    // Reads fail Check (before the engine would plan anything); the write fails Create.
+    expect(result.ok ? undefined : [result.step, result.kind]).toStrictEqual(
+      row.target === "patch" ? ["create", "error"] : ["check", "error"],
+    );
     expect(message).toMatch(labelOf(row.target, user, declared));
     for (const pattern of row.expect.message) expect(message).toMatch(pattern);
     // The provider keeps serving: the same call, faults gone, succeeds.
@@ -163,7 +170,7 @@ async function adoptedUser(): Promise<{ user: EmulatedUser; outs: Props }> {
 describe("faults in the other steps", () => {
   it("check resolving an email fails on a persistent 503 naming it, then resolves it", async () => {
     const user = freshUser("list");
-    const providerText = lab.freshProvider();
+    const providerText = await lab.freshProvider();
     const news = lab.inputs({ email: user.email, apiEnabled: true }, providerText);
     lab.emulator.addFault({
       method: "GET",
@@ -189,7 +196,7 @@ describe("faults in the other steps", () => {
 
   it("diff (every preview) fails on a persistent hang, then reports no change", async () => {
     const { user, outs } = await adoptedUser();
-    const providerText = lab.freshProvider();
+    const providerText = await lab.freshProvider();
     const news = lab.inputs({ userId: user.id, apiEnabled: user.api_enabled }, providerText);
     lab.emulator.addFault({ method: "GET", path: "/users", kind: "hang", persistent: true });
     const failed = await settle(lab.host.diff(user.id, lab.urn("diff"), outs, news));
@@ -213,7 +220,7 @@ describe("faults in the other steps", () => {
     const read = await lab.host.read(
       user.id,
       lab.urn("read"),
-      { ...outs, __provider: lab.freshProvider() },
+      { ...outs, __provider: await lab.freshProvider() },
       undefined,
     );
     expect(read.id).toBe(user.id);
@@ -222,7 +229,7 @@ describe("faults in the other steps", () => {
 
   it("update rides out a connection reset on its PATCH", async () => {
     const { user, outs } = await adoptedUser();
-    const providerText = lab.freshProvider();
+    const providerText = await lab.freshProvider();
     const news = lab.inputs({ userId: user.id, apiEnabled: !user.api_enabled }, providerText);
     lab.emulator.addFault({ method: "PATCH", path: `/users/${user.id}`, kind: "reset" });
     const updated = await lab.host.update(user.id, lab.urn("update"), outs, news);
@@ -233,7 +240,7 @@ describe("faults in the other steps", () => {
   it("delete fails on a persistent 502 with the status and advice, then restores", async () => {
     const user = freshUser("list");
     const created = valueOf(await adopt(user, lab.providerText, !user.api_enabled)).outs;
-    const state = { ...created, __provider: lab.freshProvider() };
+    const state = { ...created, __provider: await lab.freshProvider() };
     lab.emulator.addFault({
       method: "PATCH",
       path: `/users/${user.id}`,
@@ -311,5 +318,15 @@ describe("what a failed step tells the user to do", () => {
     expect(failureMessages.length).toBeGreaterThan(20);
     const silent = failureMessages.filter((message) => !ADVICE.test(message));
     expect(silent).toStrictEqual([]);
+  });
+});
+
+describe("what the host prints for a failed step", () => {
+  // The host prints `${error}: ${error.stack}` for a failed Check, Diff, Read or Delete: the
+  // provider's expected failures carry no stack, so no frame of compiled code reaches the user.
+  it("carries no stack trace", () => {
+    const output = lab.host.output();
+    expect(output).toContain("Listing Vultr users: Vultr answered 503");
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });
 });

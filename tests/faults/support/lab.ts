@@ -59,10 +59,14 @@ export interface Lab {
   /** `news` as the engine sends them: the declared inputs plus `__provider`. */
   inputs(props: Props, providerText?: string): Props;
   /**
-   * The same provider text with a trailing comment: the host deserializes and configures it anew,
-   * so the provider starts with an empty directory — as every `pulumi up` starts a new host.
+   * A new engine pass in `host` (default: the lab's): the same provider text with a trailing
+   * comment, which the host deserializes and configures anew. Since c99ae4d the provider keeps
+   * its runtime (directory snapshot, allowlists read) when configured with the same settings, so
+   * the host is first re-configured with a different `vultr:maxRequestsPerSecond` (1000 + n, far
+   * above what any suite sends): the provider starts with an empty directory — as every
+   * `pulumi up` starts a new host — without the seconds a new host process costs.
    */
-  freshProvider(): string;
+  freshProvider(host?: ProviderHost): Promise<string>;
   urn(name: string): string;
   /**
    * Starts another host (a later `pulumi up`), configured like the first unless told otherwise;
@@ -111,6 +115,7 @@ export async function startLab(suite: string, options: LabOptions = {}): Promise
     "vultr:apiEndpoint": emulator.baseUrl,
   };
   const hosts: ProviderHost[] = [];
+  const hostConfigs = new Map<ProviderHost, Record<string, string>>();
   const configuredKeys: string[] = [];
   const startHost: Lab["startHost"] = async (overrides = {}) => {
     const hostConfig = overrides.config ?? config;
@@ -126,6 +131,7 @@ export async function startLab(suite: string, options: LabOptions = {}): Promise
       if (key !== undefined) configuredKeys.push(key);
     }
     await host.configure(hostConfig, { secretKeys: ["vultr:apiKey"] });
+    hostConfigs.set(host, hostConfig);
     return host;
   };
   const host = await startHost();
@@ -146,7 +152,15 @@ export async function startLab(suite: string, options: LabOptions = {}): Promise
     transcript,
     providerText,
     inputs: (props, text = providerText) => ({ ...props, [PROVIDER_KEY]: text }),
-    freshProvider: () => `${providerText}\n// fresh provider instance ${++variants}\n`,
+    async freshProvider(target = host) {
+      variants += 1;
+      const settings = {
+        ...hostConfigs.get(target),
+        "vultr:maxRequestsPerSecond": String(1000 + variants),
+      };
+      await target.configure(settings, { secretKeys: ["vultr:apiKey"] });
+      return `${providerText}\n// fresh provider instance ${variants}\n`;
+    },
     urn: (name) => `urn:pulumi:dev::${PROJECT}::${RESOURCE_TYPE}::${name}`,
     startHost,
     secrets,
@@ -180,6 +194,34 @@ export function failureOf<T>(settled: Settled<T>): string {
   if (settled.ok)
     throw new Error(`expected the step to fail, it returned ${asJson(settled.value)}`);
   return settled.message;
+}
+
+/**
+ * Check then Create of one resource, as the engine runs a new resource. Check reads the API (it
+ * confirms the user exists), so it can fail two ways: its RPC fails (the client's message), or it
+ * answers CheckFailures (`property: reason`, joined by "; "). Create runs only after a clean Check.
+ */
+export type Adoption =
+  | { ok: true; value: { id: string; outs: Props } }
+  | { ok: false; step: "check"; kind: "error" | "CheckFailure"; message: string }
+  | { ok: false; step: "create"; kind: "error"; message: string };
+
+export async function checkThenCreate(
+  host: ProviderHost,
+  urn: string,
+  news: Props,
+): Promise<Adoption> {
+  const checked = await settle(host.check(urn, {}, news));
+  if (!checked.ok) return { ok: false, step: "check", kind: "error", message: checked.message };
+  const { failures, inputs } = checked.value;
+  if (failures.length > 0) {
+    const message = failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+    return { ok: false, step: "check", kind: "CheckFailure", message };
+  }
+  const created = await settle(host.create(urn, inputs));
+  return created.ok
+    ? created
+    : { ok: false, step: "create", kind: "error", message: created.message };
 }
 
 export function valueOf<T>(settled: Settled<T>): T {
