@@ -1,35 +1,25 @@
 /**
  * `npm run demo`: the root project (examples/basic) through preview, up, a change made behind
- * Pulumi's back, the preview that reveals it, the up that repairs it, and destroy — with the real
- * pulumi CLI, against the Vultr users emulator started in this process. Nothing to configure:
- * the CLI comes from scripts/ensure-pulumi.sh, state and settings live in a temp directory that
- * is removed at the end.
+ * Pulumi's back, the preview that reveals it, the up that repairs it, and destroy; then
+ * examples/exclusive, an ApiAccessPolicy, on the same account (scripts/demo-policy.ts) — with the
+ * real pulumi CLI, against the Vultr users emulator started in this process. Nothing to
+ * configure: the CLI comes from scripts/ensure-pulumi.sh, state and settings live in a temp
+ * directory that is removed at the end.
  */
 import { lstatSync, realpathSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
-import { ALICE, CI_BOT } from "./demo-account";
+import { ALICE, CI_BOT, DEPLOY, OPS_LEAD } from "./demo-account";
+import { DemoStepFailed, say, step } from "./demo-narration";
+import { runPolicyDemo } from "./demo-policy";
 import { findProjectRoot } from "./project-root";
 import { ensurePulumiCli, LocalPulumi, PulumiInterrupted } from "./pulumi-cli";
 import { PulumiStack } from "./pulumi-stack";
 
 const PACKAGE_NAME = "pulumi-vultr-user-access";
 
-/** Everyone else in the account, generated with a fixed seed (`npm run emulator` shows 25 too). */
+/** Everyone else in the account, generated with a fixed seed. */
 const OTHER_USERS = { count: 23, seed: 2024 };
-
-/** A failed step: the message says what went wrong; pulumi's output is already on screen. */
-class DemoStepFailed extends Error {
-  override readonly name = "DemoStepFailed" as const;
-}
-
-function say(...lines: string[]): void {
-  process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function step(number: number, title: string, ...explanation: string[]): void {
-  say("", `==> Step ${number} of 6: ${title}`, ...explanation.map((line) => `    ${line}`), "");
-}
 
 async function main(): Promise<number> {
   const root = findProjectRoot(__dirname);
@@ -41,7 +31,7 @@ async function main(): Promise<number> {
   }
   linkPackageIntoNodeModules(root);
 
-  const emulator = await startEmulator({ users: [CI_BOT, ALICE] });
+  const emulator = await startEmulator({ users: [CI_BOT, ALICE, DEPLOY, OPS_LEAD] });
   emulator.seedUsers(OTHER_USERS.count, OTHER_USERS.seed);
   const pulumi = await LocalPulumi.create(lookup.cli, { show: true });
   const stopOnSignal = () => {
@@ -56,9 +46,10 @@ async function main(): Promise<number> {
       `Pulumi state, settings and home: ${pulumi.rootDir} (removed at the end).`,
     );
     await runDemo(root, emulator, pulumi);
+    await runPolicyDemo(root, emulator, pulumi);
     say(
       "",
-      "Demo finished: every step did what it should. Removing the temporary stack and state.",
+      "Demo finished: every step did what it should. Removing the temporary stacks and state.",
     );
     return 0;
   } catch (error) {
@@ -110,6 +101,8 @@ async function runDemo(
   await stack.setConfig("ciBotEmail", CI_BOT.email);
   await stack.setConfig("aliceUserId", ALICE.id);
   say(
+    "",
+    "Part one: who may use the API (UserApiAccess, examples/basic/index.ts).",
     "Stack 'demo' of the root project (Pulumi.yaml, program examples/basic/index.ts): the CI bot",
     "must have API access from the CI networks only, Alice must have none. The API key is the",
     "stack secret vultr:apiKey.",
