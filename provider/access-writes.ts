@@ -6,7 +6,7 @@ import { parseEntry, type AllowlistEntry } from "./allowlist";
 import { entryTexts } from "./allowlists";
 import { isVultrApiError } from "./client/errors";
 import type { VultrUser } from "./client/types";
-import { ExpectedFailure } from "./handler-support";
+import { ExpectedFailure, type InitFailure } from "./handler-support";
 import { say } from "./messages";
 import { describeUser, outputsFor } from "./reconcile";
 import type { Runtime } from "./runtime";
@@ -74,12 +74,45 @@ export async function applyAllowlist(
   user: VultrUser,
   declared: DeclaredAccess,
   initial: string[] | undefined,
+  onWrite: () => void = () => undefined,
 ): Promise<AllowlistOutputs> {
   const target = declaredAllowlist(declared);
   if (target === undefined) return {};
   const found = entryTexts(await rt.allowlists.get(user.id));
-  await rt.allowlists.apply(user, target, (line) => say("info", urn, line));
+  await rt.allowlists.apply(user, target, (line) => {
+    onWrite();
+    say("info", urn, line);
+  });
   return { allowedIps: entryTexts(target), initialAllowedIps: initial ?? found };
+}
+
+/**
+ * A create that changed the allowlist and then failed (a removal, or the api_enabled PATCH):
+ * without a state, the next up would adopt the user again and take the list it now holds for
+ * the one it had before. So the engine is asked to keep the resource, with the allowlist as it
+ * now is and the one found at adoption; `apiEnabled` and the inputs record what Vultr holds, so
+ * the next diff plans what is left to do.
+ */
+export async function partialAdoption(
+  rt: Runtime,
+  live: VultrUser,
+  news: Record<string, unknown>,
+  declared: DeclaredAccess,
+  initial: { apiEnabled: boolean; allowedIps: string[] },
+): Promise<InitFailure> {
+  const current = entryTexts(await rt.allowlists.get(live.id));
+  const outs: AccessOutputs = {
+    ...outputsFor(live, live.apiEnabled, initial.apiEnabled, declaredPolicy(declared)),
+    allowedIps: current,
+    initialAllowedIps: initial.allowedIps,
+  };
+  const inputs = { ...publicInputs(news), apiEnabled: live.apiEnabled, allowedIps: current };
+  const properties = stateToStore(outs, {
+    urn: urnOf(news),
+    inputs,
+    fleetSize: declared.fleetSize,
+  });
+  return { id: live.id, properties: { ...properties, __provider: news.__provider } };
 }
 
 /** The outputs to store: the resource's own and the hidden bookkeeping read and delete need. */

@@ -13,6 +13,7 @@
 import { VultrError } from "./client/errors";
 import { MAX_PER_PAGE } from "./client/users-client";
 import type { UsersPage, VultrUser } from "./client/types";
+import { isVultrUserId } from "./user-id";
 import { normalizeEmail } from "./validate";
 
 export interface UserSource {
@@ -80,6 +81,8 @@ export class UserDirectory {
     const known = snapshot.users.get(id);
     if (known !== undefined) return known;
     if (snapshot.absent.has(id) || this.#confirmedAbsent.has(id)) return undefined;
+    // Not an id Vultr could have issued (a hostile state, say): no user, and nothing to send.
+    if (!isVultrUserId(id)) return undefined;
     if (snapshot.nextCursor !== undefined && !this.#singleReadIsCheaper(snapshot)) {
       await this.#loadRest(snapshot);
       const listed = snapshot.users.get(id);

@@ -86,10 +86,37 @@ function failureFor(error: unknown, options: HandleOptions): Error {
     !/Unauthorized IP address/i.test(error.vultrMessage);
   const text = scrub(rotated ? message + ROTATION_ADVICE : message);
   // Our own failures are explained; anything else is a bug whose stack trace helps.
-  if (error instanceof ExpectedFailure || isExpected(error)) return new ExpectedFailure(text);
-  const wrapped = new Error(text, { cause: error });
-  if (error instanceof Error && error.stack !== undefined) wrapped.stack = scrub(error.stack);
-  return wrapped;
+  let failure: Error;
+  if (error instanceof ExpectedFailure || isExpected(error)) {
+    failure = new ExpectedFailure(text);
+  } else {
+    failure = new Error(text, { cause: error });
+    if (error instanceof Error && error.stack !== undefined) failure.stack = scrub(error.stack);
+  }
+  return keepInitFailure(error, failure, text);
+}
+
+/** What a create that wrote something before it failed hands the engine to keep in state. */
+export interface InitFailure {
+  /** The resource id: the engine keeps the resource (ErrorResourceInitFailed). */
+  id: string;
+  /** The outputs that describe what was applied (with `__provider`, which delete needs). */
+  properties: Record<string, unknown>;
+}
+
+/** Marks `error` as a create that failed after writing: state will record `init`. */
+export function withInitFailure(error: unknown, init: InitFailure): unknown {
+  return error instanceof Error ? Object.assign(error, init) : error;
+}
+
+/**
+ * The dynamic-provider host answers an error carrying `id` with ErrorResourceInitFailed: the
+ * engine then keeps the resource with `properties`, and the next up is an update.
+ */
+function keepInitFailure(from: unknown, to: Error, text: string): Error {
+  const init = from as Partial<InitFailure> | null;
+  if (typeof init?.id !== "string" || typeof init.properties !== "object") return to;
+  return Object.assign(to, { id: init.id, properties: init.properties, reasons: [text] });
 }
 
 /** The client's errors are all explained (they name the request, the status and what to do). */

@@ -8,8 +8,10 @@ import {
   applyAllowlist,
   applyApiEnabled,
   outputsToStore,
+  partialAdoption,
   refreshed,
   storedEntries,
+  type AllowlistOutputs,
 } from "./access-writes";
 import { decideAllowlist } from "./allowlist-reconcile";
 import { entryTexts } from "./allowlists";
@@ -22,6 +24,7 @@ import {
   noteFleetSize,
   runtime,
   usersCount,
+  withInitFailure,
 } from "./handler-support";
 import { say } from "./messages";
 import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
@@ -183,11 +186,22 @@ export const handlers = {
       // Taking a user over from a resource this deployment is replacing away from it: what the
       // user had before this stack is what that resource found, not what it applied since.
       const release = deployment.releaseOf(live.id);
-      const allowlist = await applyAllowlist(rt, urn, live, declared, release?.initialAllowedIps);
-      const target = patchNeeded(live, value);
-      if (target !== undefined) await applyApiEnabled(rt, urn, live, target, "adopted");
-      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
       const initialApiEnabled = release?.initialApiEnabled ?? live.apiEnabled;
+      const found = Array.isArray(declared.allowedIps)
+        ? (release?.initialAllowedIps ?? entryTexts(await rt.allowlists.get(live.id)))
+        : [];
+      let wrote = false;
+      let allowlist: AllowlistOutputs;
+      try {
+        allowlist = await applyAllowlist(rt, urn, live, declared, found, () => (wrote = true));
+        const target = patchNeeded(live, value);
+        if (target !== undefined) await applyApiEnabled(rt, urn, live, target, "adopted");
+      } catch (error) {
+        if (!wrote) throw error;
+        const initial = { apiEnabled: initialApiEnabled, allowedIps: found };
+        throw withInitFailure(error, await partialAdoption(rt, live, news, declared, initial));
+      }
+      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
       return {
         id: live.id,
         outs: outputsToStore(live, value, initialApiEnabled, news, declared, allowlist),

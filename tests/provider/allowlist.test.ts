@@ -4,6 +4,7 @@
  * "any IPv4" (0.0.0.0/0) and "any IPv6" (::/0).
  */
 import type { EmulatedUser } from "../../emulator";
+import type { ProviderHostError } from "../support/provider-host";
 import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
 
 const ANY = ["0.0.0.0/0", "::/0"];
@@ -174,6 +175,49 @@ describe("allowedIps in the real provider host", () => {
     const again = await fixture.preview(next, "add-fails", adopted, declaration);
     await next.update(adopted.id, urnOf("add-fails"), adopted.outs, again.inputs);
     expect(allowlistOf(user)).toStrictEqual(["45.76.0.0/16"]);
+  });
+
+  it("keeps the list found at adoption when a create fails after writing the allowlist", async () => {
+    const user = seed("half-adopted", false);
+    const host = await fixture.startHost();
+    const urn = urnOf("half-adopted");
+    const declaration = { userId: user.id, apiEnabled: true, allowedIps: ["8.8.8.0/24"] };
+    const checked = await host.check(urn, {}, fixture.news(declaration, "half-adopted"));
+    fixture.emulator.addFault({ method: "PATCH", kind: "status", status: 400, persistent: true });
+
+    const failure = await host.create(urn, checked.inputs).then(
+      () => undefined,
+      (error: unknown) => error as ProviderHostError,
+    );
+    fixture.emulator.clearFaults();
+
+    expect(failure?.message).toMatch(/Setting api_enabled=true on Vultr user .*Vultr answered 400/);
+    // The engine keeps the resource with what was applied and what was found.
+    expect(failure?.initFailure?.id).toBe(user.id);
+    const properties = failure?.initFailure?.properties ?? {};
+    expect(properties).toMatchObject({
+      apiEnabled: false,
+      allowedIps: ["8.8.8.0/24"],
+      initialAllowedIps: ANY,
+      initialApiEnabled: false,
+      __provider: fixture.provider,
+    });
+
+    // The next up is an update of that state: it finishes, and restore still knows the original.
+    await fixture.closeHosts();
+    const next = await fixture.startHost();
+    const state = { id: user.id, outs: properties, inputs: checked.inputs };
+    const { inputs, diff } = await fixture.preview(next, "half-adopted", state, declaration);
+    expect(diff.changes).toBe("DIFF_SOME");
+    const { outs } = await next.update(user.id, urn, properties, inputs);
+    expect(outs).toMatchObject({
+      apiEnabled: true,
+      allowedIps: ["8.8.8.0/24"],
+      initialAllowedIps: ANY,
+    });
+    await next.delete(user.id, urn, outs);
+    expect(allowlistOf(user)).toStrictEqual(ANY);
+    expect(fixture.emulator.getUser(user.id)?.api_enabled).toBe(false);
   });
 
   it("stops managing the list when allowedIps is removed, leaving it as it is", async () => {

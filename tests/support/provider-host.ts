@@ -5,6 +5,7 @@ import type * as grpcJs from "@grpc/grpc-js";
 import type * as structPb from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerGrpcPb from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as providerPb from "@pulumi/pulumi/proto/provider_pb";
+import type * as statusPb from "@pulumi/pulumi/proto/status_pb";
 
 // The stubs must share @pulumi/pulumi's copies of grpc-js and google-protobuf: messages built with a
 // second copy of google-protobuf fail to serialize with "c.g is not a function".
@@ -14,6 +15,7 @@ const { Struct } = requireFromPulumi(
   "google-protobuf/google/protobuf/struct_pb",
 ) as typeof structPb;
 const proto = requireFromPulumi("./proto/provider_pb") as typeof providerPb;
+const statusProto = requireFromPulumi("./proto/status_pb") as typeof statusPb;
 const { ResourceProviderClient } = requireFromPulumi(
   "./proto/provider_grpc_pb",
 ) as typeof providerGrpcPb;
@@ -110,9 +112,30 @@ export class ProviderHostError extends Error {
     readonly method: string,
     readonly code: number,
     message: string,
+    /**
+     * The resource the engine keeps although the step failed (ErrorResourceInitFailed): what a
+     * create that wrote something before failing asks the state to record.
+     */
+    readonly initFailure?: { id: string; properties: Props },
   ) {
     super(message);
   }
+}
+
+/** The ErrorResourceInitFailed detail of a failed RPC, if the host attached one. */
+function initFailureOf(error: grpcJs.ServiceError): { id: string; properties: Props } | undefined {
+  const [bytes] = error.metadata.get("grpc-status-details-bin");
+  if (!(bytes instanceof Buffer)) return undefined;
+  const status = statusProto.Status.deserializeBinary(new Uint8Array(bytes));
+  for (const detail of status.getDetailsList()) {
+    if (detail.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const failed = proto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+    return {
+      id: failed.getId(),
+      properties: (failed.getProperties()?.toJavaScript() ?? {}),
+    };
+  }
+  return undefined;
 }
 
 /** The text `dynamic.Resource` stores under `__provider` for this provider object. */
@@ -179,7 +202,8 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
     // can land in the same event-loop poll; one macrotask lets the pipe's data event run first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (settled.error) {
-      throw new ProviderHostError(method, settled.error.code, settled.error.details);
+      const { code, details } = settled.error;
+      throw new ProviderHostError(method, code, details, initFailureOf(settled.error));
     }
     return settled.response;
   };
