@@ -127,15 +127,26 @@ export function readBudget(k: number, users: number): number {
   return Math.min(k, Math.ceil(users / 500)) + 1;
 }
 
-/** Every request that is not a PATCH. */
+/**
+ * The self-revocation check: before turning API access off for a `manage_users` holder, the
+ * provider reads that user's keys once (README, "Never revoking its own key"). It belongs to
+ * the write it guards, not to the reads of the directory.
+ */
+export function keyChecksOf(requests: RequestTally): number {
+  return requests.byRoute["GET /users/:id/apikeys"] ?? 0;
+}
+
+/** Every request that is neither a PATCH nor the key check guarding one. */
 export function readsOf(requests: RequestTally): number {
-  return requests.total - requests.patches;
+  return requests.total - requests.patches - keyChecksOf(requests);
 }
 
 export function withinBudget(result: ScenarioResult): boolean {
   return (
     readsOf(result.requests) <= readBudget(result.k, result.users) &&
-    result.requests.patches === result.expectedPatches
+    result.requests.patches === result.expectedPatches &&
+    // At most one key check per PATCH: only a PATCH that turns an admin off is guarded.
+    keyChecksOf(result.requests) <= result.requests.patches
   );
 }
 

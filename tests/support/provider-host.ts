@@ -132,7 +132,7 @@ function initFailureOf(error: grpcJs.ServiceError): { id: string; properties: Pr
     const failed = proto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
     return {
       id: failed.getId(),
-      properties: (failed.getProperties()?.toJavaScript() ?? {}),
+      properties: failed.getProperties()?.toJavaScript() ?? {},
     };
   }
   return undefined;
