@@ -100,11 +100,6 @@ export class DeploymentRecord {
     return undefined;
   }
 
-  /** The resource that declared this user in this deployment's checks, if any. */
-  declarerOf(userId: string): ResourceRef | undefined {
-    return this.#declaredBy.get(userId.toLowerCase());
-  }
-
   /** A UserApiAccess check declared this user's `apiEnabled` (known values only). */
   recordDeclaredAccess(userId: string, by: ResourceRef, apiEnabled: boolean): void {
     this.#declaredAccess.set(userId.toLowerCase(), { by, apiEnabled });

@@ -24,7 +24,7 @@ export function holdsManageUsers(user: VultrUser): boolean {
 }
 
 /** Whether the key this process runs with is one of `user`'s keys (one request, cached). */
-export function runningKeyBelongsTo(rt: Runtime, user: VultrUser): Promise<boolean> {
+function runningKeyBelongsTo(rt: Runtime, user: VultrUser): Promise<boolean> {
   const id = user.id.toLowerCase();
   const cached = ownership.get(id);
   if (cached !== undefined) return cached;
