@@ -1,7 +1,8 @@
 /**
  * End to end: access never reverses (issue 9), through the real pulumi CLI with the packed
  * package and the emulator as the account. A declaration that moves to another resource, a user
- * id that does not exist, a deployment whose key would revoke itself, and a rotated key.
+ * id that does not exist, a deployment whose key would revoke itself, a rotated key, and users
+ * created earlier in the same deployment.
  */
 import { randomBytes } from "node:crypto";
 import type { SeedUser } from "../../emulator";
@@ -71,11 +72,94 @@ import { UserApiAccess } from "pulumi-vultr-user-access";
 new UserApiAccess("frank", { email: "${FRANK.email}", apiEnabled: true });
 `;
 
+/** An existing user, declared first so that the provider reads the account's user list. */
+const HEIDI = { id: "5c4b3a29-1807-4f6e-9d5c-4b3a29180706", email: "heidi@example.com", name: "Heidi Novak", api_enabled: false } satisfies SeedUser; // prettier-ignore
+/** Created by the program itself, after Heidi's resource: missing from the list read for Heidi. */
+const NEW_BY_ID = { email: "ivan@example.com", firstName: "Ivan", lastName: "Petrov" };
+const NEW_BY_EMAIL = { email: "june@example.com", firstName: "June", lastName: "Park" };
+
+/**
+ * Creates users the way a bridged provider's User would: a dynamic resource of its own that
+ * POSTs /users, with the endpoint and the key from the stack config (never from the program
+ * text), and only to loopback. Heidi's resource comes first; the user adopted by id is created
+ * and adopted before the one adopted by email, so each miss is confirmed in its own way.
+ */
+const CREATED_EARLIER = `
+import * as pulumi from "@pulumi/pulumi";
+import { UserApiAccess } from "pulumi-vultr-user-access";
+
+interface NewUserInputs {
+  email: string;
+  firstName: string;
+  lastName: string;
+  apiEnabled: boolean;
+}
+interface Api {
+  endpoint: string;
+  key: string;
+}
+const api = () => (globalThis as unknown as { e2eVultrApi: Api }).e2eVultrApi;
+const INPUTS = ["email", "firstName", "lastName", "apiEnabled"] as const;
+
+const vultrUsers: pulumi.dynamic.ResourceProvider = {
+  async configure(req) {
+    const endpoint = req.config.require("vultr:apiEndpoint");
+    if (!/^http:\\/\\/127\\.0\\.0\\.1:\\d+\\//.test(endpoint)) {
+      throw new Error("this test's users are created on the loopback emulator only, not " + endpoint);
+    }
+    (globalThis as unknown as { e2eVultrApi: Api }).e2eVultrApi = {
+      endpoint,
+      key: req.config.require("vultr:apiKey"),
+    };
+  },
+  async create(inputs: NewUserInputs) {
+    const { endpoint, key } = api();
+    const response = await fetch(endpoint + "/users", {
+      method: "POST",
+      headers: { authorization: "Bearer " + key, "content-type": "application/json" },
+      body: JSON.stringify({
+        email: inputs.email,
+        first_name: inputs.firstName,
+        last_name: inputs.lastName,
+        password: "e2e-only-Passw0rd",
+        api_enabled: inputs.apiEnabled,
+      }),
+    });
+    if (response.status !== 201) {
+      throw new Error("POST /users answered " + response.status + ": " + (await response.text()));
+    }
+    // The answer also carries the new user's API key: it is kept nowhere.
+    const { user } = (await response.json()) as { user: { id: string } };
+    return { id: user.id, outs: { ...inputs, userId: user.id } };
+  },
+  async diff(_id: string, olds: NewUserInputs, news: NewUserInputs) {
+    const changed = INPUTS.filter((name) => olds[name] !== news[name]);
+    return { changes: changed.length > 0, replaces: [...changed] };
+  },
+};
+
+class NewVultrUser extends pulumi.dynamic.Resource {
+  declare readonly userId: pulumi.Output<string>;
+  declare readonly email: pulumi.Output<string>;
+  constructor(name: string, args: NewUserInputs, opts?: pulumi.CustomResourceOptions) {
+    super(vultrUsers, name, { ...args, userId: undefined }, opts);
+  }
+}
+
+const heidi = new UserApiAccess("heidi", { userId: "${HEIDI.id}", apiEnabled: true });
+const ivan = new NewVultrUser("ivan", { ...${JSON.stringify(NEW_BY_ID)}, apiEnabled: true }, { dependsOn: [heidi] });
+const ivanAccess = new UserApiAccess("ivan-access", { userId: ivan.id, apiEnabled: false });
+const june = new NewVultrUser("june", { ...${JSON.stringify(NEW_BY_EMAIL)}, apiEnabled: false }, { dependsOn: [ivanAccess] });
+new UserApiAccess("june-access", { email: june.email, apiEnabled: true });
+`;
+
 const who = (user: { id: string; email: string }) => `${user.email} (${user.id})`;
 
 describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
   let harness: CliHarness;
   const rotatedKey = newApiKey();
+  /** The keys Vultr gave the users that a program created (each POST /users answer has one). */
+  const createdKeys: string[] = [];
 
   beforeAll(async () => {
     harness = await CliHarness.start(cli(), {
@@ -89,6 +173,8 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
   });
 
   const apiEnabled = (user: { id: string }) => harness.emulator.getUser(user.id)?.api_enabled;
+  const userByEmail = (email: string) =>
+    harness.emulator.listUsers().find((user) => user.email === email);
 
   /** The PATCHes Vultr received since the request log was last cleared, in a stable order. */
   const patches = () =>
@@ -222,10 +308,79 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
     });
   });
 
+  describe("users created earlier in the same deployment", () => {
+    let created: PulumiStack;
+    let up: string;
+    /** What Vultr received during that up, as `METHOD path`. */
+    let requests: string[];
+
+    beforeAll(async () => {
+      harness.emulator.seedUsers([HEIDI]);
+      created = await harness.newStack("created-earlier", CREATED_EARLIER);
+      harness.emulator.clearRequestLog();
+      up = combined(await created.run(["up", "--yes", "--skip-preview"]));
+      requests = harness.emulator
+        .requestLog()
+        .map((request) => `${request.method} ${request.path}`);
+      for (const user of [NEW_BY_ID, NEW_BY_EMAIL]) {
+        const id = userByEmail(user.email)?.id;
+        if (id !== undefined) createdKeys.push(...harness.emulator.listApiKeys(id).map((key) => key.api_key)); // prettier-ignore
+      }
+    });
+
+    it("are adopted, by id and by email, after a list read that missed them", () => {
+      const ivan = userByEmail(NEW_BY_ID.email);
+      const june = userByEmail(NEW_BY_EMAIL.email);
+      expect({ heidi: apiEnabled(HEIDI), ivan: ivan?.api_enabled, june: june?.api_enabled }).toStrictEqual({ heidi: true, ivan: false, june: true }); // prettier-ignore
+      // Heidi's check read the list before either user existed. Ivan's miss was confirmed with one
+      // GET of his id, June's with one more list read; each user was written once.
+      expect(requests).toStrictEqual([
+        "GET /users",
+        `PATCH /users/${HEIDI.id}`,
+        "POST /users",
+        `GET /users/${ivan?.id}`,
+        `PATCH /users/${ivan?.id}`,
+        "POST /users",
+        "GET /users",
+        `PATCH /users/${june?.id}`,
+      ]);
+      expect(patches()).toStrictEqual(
+        [patchOf(HEIDI, true), patchOf({ id: ivan?.id ?? "" }, false), patchOf({ id: june?.id ?? "" }, true)].sort(), // prettier-ignore
+      );
+      expect(up).not.toContain("does not exist");
+      // Vultr answered each POST /users with the new user's key: the key scan below looks for them.
+      expect(createdKeys).toHaveLength(2);
+    });
+
+    it("are in the state as managed by their own resources", async () => {
+      const state = await harness.state(created);
+      expect(outputsOf(state, "ivan-access")).toMatchObject({
+        userId: userByEmail(NEW_BY_ID.email)?.id,
+        apiEnabled: false,
+        initialApiEnabled: true,
+      });
+      expect(outputsOf(state, "june-access")).toMatchObject({
+        userId: userByEmail(NEW_BY_EMAIL.email)?.id,
+        email: NEW_BY_EMAIL.email,
+        apiEnabled: true,
+        initialApiEnabled: false,
+      });
+    });
+
+    it("the next `preview --expect-no-changes` passes", async () => {
+      harness.emulator.clearRequestLog();
+
+      await created.run(["preview", "--expect-no-changes"]);
+
+      const writes = harness.emulator.requestLog().filter((request) => request.method !== "GET");
+      expect(writes).toStrictEqual([]);
+    });
+  });
+
   describe("the API keys", () => {
     it("appear in no state file, no CLI output, and no engine or plugin log", async () => {
       expect(await harness.wroteLogs()).toBe(true);
-      const keys = [harness.emulator.ownerKey, OPS_ADMIN.api_key, rotatedKey];
+      const keys = [harness.emulator.ownerKey, OPS_ADMIN.api_key, rotatedKey, ...createdKeys];
       expect(await harness.keyLeaks(keys)).toStrictEqual({ files: [], outputs: [] });
     });
   });
