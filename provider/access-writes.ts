@@ -18,9 +18,12 @@ export function declaredPolicy(news: DeclaredAccess): OnDeletePolicy {
   return news.onDelete === UNKNOWN ? "restore" : news.onDelete;
 }
 
-/** The checked inputs as stored, without what is only for the provider's bookkeeping. */
+/**
+ * The checked inputs as declared, without the provider's bookkeeping (`__provider`, `__urn`,
+ * `__fleetSize` are stored beside them once, not again in here).
+ */
 function publicInputs(news: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(news).filter(([key]) => key !== "__provider"));
+  return Object.fromEntries(Object.entries(news).filter(([key]) => !key.startsWith("__")));
 }
 
 /**
@@ -158,10 +161,13 @@ export function refreshed(
     inputs: stored.inputs,
     fleetSize: stored.fleetSize,
   });
+  // The inputs as check returns them: the declaration and the hidden keys the SDK sends.
   const inputs = {
     ...declaredInputsNow,
     apiEnabled: live.apiEnabled,
     ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
+    ...(stored.urn === undefined ? {} : { __urn: stored.urn }),
+    ...(stored.fleetSize === undefined ? {} : { __fleetSize: stored.fleetSize }),
   };
   return { props, inputs };
 }

@@ -3,7 +3,7 @@
  * on the resource it concerns (through the engine's Log RPC; stdout when the engine cannot be
  * reached). Every message names the user, since Diagnostics and CI logs are read out of context.
  *
- * Each message is said once per provider process, which is one engine pass: `--refresh` calls
+ * Each warning is said once per provider process, which is one engine pass: `--refresh` calls
  * diff after read, and a drift line must not appear twice.
  */
 import { flushEngineLog, logToEngine, type LogSeverity } from "./engine-log";
@@ -25,9 +25,13 @@ export function scrub(text: string): string {
  * reviewer must see (drift, refusals, access about to change); INFO for audit lines.
  */
 export function say(severity: LogSeverity, urn: string | undefined, text: string): void {
-  const key = `${urn ?? ""}\n${text}`;
-  if (said.has(key)) return;
-  said.add(key);
+  // Only what diff says can come twice in one pass (refresh's diff, then the update's); audit
+  // lines are one per write. Remembering only warnings keeps a 10,000-resource destroy small.
+  if (severity === "warning") {
+    const key = `${urn ?? ""}\n${text}`;
+    if (said.has(key)) return;
+    said.add(key);
+  }
   void logToEngine(severity, scrub(text), urn);
 }
 
