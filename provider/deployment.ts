@@ -15,11 +15,13 @@ export interface ResourceRef {
   name: string;
 }
 
-/** The name part of a URN: `urn:pulumi:stack::project::type::name` → `name`. */
+/**
+ * The name part of a URN: `urn:pulumi:stack::project::type::name` → `name` (a name may itself
+ * contain "::").
+ */
 export function resourceNameOf(urn: string | undefined): string | undefined {
-  if (urn === undefined) return undefined;
-  const at = urn.lastIndexOf("::");
-  return at < 0 ? undefined : urn.slice(at + 2);
+  const parts = urn?.split("::") ?? [];
+  return parts.length < 4 ? undefined : parts.slice(3).join("::");
 }
 
 export function resourceRef(urn: string | undefined, fallbackName: string): ResourceRef {

@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import type * as grpcJs from "@grpc/grpc-js";
 import type * as engineGrpcPb from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as enginePb from "@pulumi/pulumi/proto/engine_pb";
+import { resourceNameOf } from "./deployment";
 
 export type LogSeverity = "info" | "warning";
 
@@ -215,14 +216,8 @@ function scrubbed(scrub: (text: string) => string, message: string): string {
 
 /** What stdout shows when the engine cannot place a message on its resource. */
 export function fallbackLine(severity: LogSeverity, text: string, urn?: string): string {
-  const name = urn === undefined || urn === "" ? undefined : resourceName(urn);
+  const name = resourceNameOf(urn);
   return name === undefined ? `${severity}: ${text}` : `${severity} (${name}): ${text}`;
-}
-
-// urn:pulumi:<stack>::<project>::<parent$type>::<name>; a name may itself contain "::".
-function resourceName(urn: string): string | undefined {
-  const parts = urn.split("::");
-  return parts.length < 4 ? undefined : parts.slice(3).join("::");
 }
 
 let processLog: EngineLog | undefined;

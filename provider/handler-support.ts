@@ -3,6 +3,7 @@
  * step budget, failures turned into clear key-free messages, and the messages flushed to the
  * engine before the step ends.
  */
+import { unauthorizedReason } from "./client/advice";
 import { isVultrApiError } from "./client/errors";
 import { stepDeadline } from "./client/step-deadline";
 import { flushMessages, scrub } from "./messages";
@@ -82,8 +83,7 @@ function failureFor(error: unknown, options: HandleOptions): Error {
   const rotated =
     options.storedConfiguration === true &&
     isVultrApiError(error) &&
-    error.status === 401 &&
-    !/Unauthorized IP address/i.test(error.vultrMessage);
+    unauthorizedReason(error.status, error.vultrMessage) === "key not accepted";
   const text = scrub(rotated ? message + ROTATION_ADVICE : message);
   // Our own failures are explained; anything else is a bug whose stack trace helps.
   let failure: Error;
