@@ -140,3 +140,24 @@ export function runReport(
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 } // prettier-ignore
+
+/**
+ * The pieces of one cell of a table row: the row's line, then its continuation lines (a long
+ * cell wraps within its column), up to the next row or the row's findings.
+ */
+export function tableCell(lines: readonly string[], row: number, title: string): string[] {
+  const header = lines.find((line) => line.startsWith("USER ")) ?? "";
+  const starts = [...header.matchAll(/\S+(?: \S+)*/g)].map((match) => match.index);
+  const column = starts.findIndex((start) => header.startsWith(title, start));
+  if (column < 0) throw new Error(`the table has no column ${title}`);
+  const start = starts[column] ?? 0;
+  const end = starts[column + 1] ?? Infinity;
+  const pieces: string[] = [];
+  for (let index = row; index < lines.length; index += 1) {
+    const line = lines[index] ?? "";
+    if (index > row && (!line.startsWith(" ") || /^\s+! /.test(line))) break;
+    const piece = line.slice(start, end).trim();
+    if (piece !== "") pieces.push(piece);
+  }
+  return pieces;
+}
