@@ -80,8 +80,55 @@ function failOnOf(values: readonly string[]): FindingCode[] {
   return [...new Set(codes as FindingCode[])];
 }
 
+const OPTIONS = {
+  format: { type: "string", value: "table|json|csv" },
+  allowlists: { type: "boolean" },
+  keys: { type: "boolean" },
+  state: { type: "string", value: "FILE" },
+  "fail-on": { type: "string", value: "CODE[,CODE...]" },
+  out: { type: "string", value: "FILE" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const VALID = `the options are ${Object.keys(OPTIONS)
+  .map((name) => `--${name}`)
+  .join(", ")}`;
+
+type OptionName = keyof typeof OPTIONS;
+const isOptionName = (name: string): name is OptionName => Object.hasOwn(OPTIONS, name);
+
+/**
+ * Reads the options as tokens first, so that an unknown option, a value given to a switch or a
+ * missing value is named in our words (node's own text talks about `--` and positionals).
+ */
+function checkOptions(argv: readonly string[]): void {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const { name, rawName, value, inlineValue } = token;
+    if (!isOptionName(name)) throw new UsageError(`unknown option ${rawName}; ${VALID}`);
+    const spec = OPTIONS[name];
+    if (spec.type === "boolean" && value !== undefined) {
+      throw new UsageError(`${rawName} takes no value, got ${rawName}=${value}; ${VALID}`);
+    }
+    // `--state --keys`: the next option is not a file name.
+    const missing = value === undefined || (inlineValue !== true && value.startsWith("-"));
+    if ("value" in spec && missing) {
+      const got = value === undefined ? "" : ` (got the option ${value})`;
+      throw new UsageError(`${rawName} needs a value: ${rawName} ${spec.value}${got}; ${VALID}`);
+    }
+  }
+}
+
 /** Parses `report [options]`; throws UsageError for anything it cannot use. */
 export function parseArguments(argv: readonly string[]): ReportOptions {
+  checkOptions(argv);
   let parsed;
   try {
     parsed = parseArgs({

@@ -45,7 +45,11 @@ export function buildReport(
       keys:
         keyEvidence === null
           ? null
-          : { count: keyEvidence.count, nextExpiry: keyEvidence.nextExpiry },
+          : {
+              count: keyEvidence.count,
+              expired: keyEvidence.count - keyEvidence.valid,
+              nextExpiry: keyEvidence.nextExpiry,
+            },
       managedBy: managedBy ?? [],
       findings,
     };
@@ -66,5 +70,28 @@ export function buildReport(
       apiEnabled: users.filter((user) => user.apiEnabled).length,
       findings,
     },
+    notes: notesFor(account, stacks),
   };
+}
+
+/**
+ * What the options left unchecked that a reader would otherwise take as checked: allowlist
+ * drift needs the allowlists, so a `--fail-on drift` gate without `--allowlists` cannot see it.
+ */
+function notesFor(account: AccountSnapshot, stacks: StackDeclarations | undefined): string[] {
+  if (stacks === undefined || account.allowlists !== undefined) return [];
+  const declaring = stacks.accesses
+    .filter((access) => access.declaredAllowedIps !== null)
+    .map((access) => `${access.stack}:${access.resource}`);
+  if (declaring.length === 0) return [];
+  const shown =
+    declaring.length <= 3
+      ? declaring.join(", ")
+      : `${declaring.slice(0, 3).join(", ")} and ${declaring.length - 3} more`;
+  const one = declaring.length === 1;
+  return [
+    `allowlist drift was not checked: ${declaring.length} ${one ? "resource" : "resources"} ` +
+      `of the given stacks ${one ? "declares" : "declare"} allowedIps (${shown}), but ` +
+      "--allowlists was not given; add --allowlists to compare them with the account",
+  ];
 }

@@ -11,6 +11,7 @@ import { redact } from "../provider/client/failures";
 import { Pacer } from "../provider/client/pacer";
 import { VultrUsersClient } from "../provider/client/users-client";
 import { resolveSettings } from "../provider/settings";
+import { failureMessage, NO_KEY, usageMessage } from "./advice";
 import { chooseFormat, HELP, parseArguments, UsageError, type ReportOptions } from "./arguments";
 import { buildReport } from "./build";
 import { readAccount, type AccountReader } from "./collect";
@@ -43,13 +44,25 @@ function progressOn(stderr: CommandIo["stderr"]) {
   };
 }
 
+interface Client {
+  reader: AccountReader;
+  apiKey: string;
+  maxRequestsPerSecond: number;
+}
+
 /** The client the provider uses, with its own pacer at VULTR_MAX_RPS. */
-function clientFrom(env: NodeJS.ProcessEnv): { reader: AccountReader; apiKey: string } {
+function clientFrom(env: NodeJS.ProcessEnv): Client {
+  // The report reads the environment only: say so, not what a Pulumi program would set.
+  if ((env.VULTR_API_KEY ?? "").trim() === "") throw new UsageError(NO_KEY);
   const settings = resolveSettings(undefined, env);
   const client = new VultrUsersClient(settings, {
     pacer: new Pacer({ ratePerSecond: settings.maxRequestsPerSecond }),
   });
-  return { reader: client, apiKey: settings.apiKey };
+  return {
+    reader: client,
+    apiKey: settings.apiKey,
+    maxRequestsPerSecond: settings.maxRequestsPerSecond,
+  };
 }
 
 /** Fails early, before any request, when `--out` cannot be written. */
@@ -64,8 +77,7 @@ async function checkWritable(file: string): Promise<void> {
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   let options: ReportOptions;
   let stacks: StackDeclarations | undefined;
-  let reader: AccountReader;
-  let apiKey: string;
+  let client: Client;
   try {
     options = parseArguments(argv);
     if (options.help) {
@@ -74,17 +86,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     }
     if (options.out !== undefined) await checkWritable(options.out);
     stacks = options.stateFiles.length > 0 ? await readStateFiles(options.stateFiles) : undefined;
-    ({ reader, apiKey } = clientFrom(io.env));
+    client = clientFrom(io.env);
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof StateFileError ||
-      isVultrUsageError(error)
-    ) {
+    if (error instanceof UsageError || error instanceof StateFileError) {
       return usageFailure(io, error.message);
     }
+    if (isVultrUsageError(error)) return usageFailure(io, usageMessage(error.message));
     throw error;
   }
+  const { reader, apiKey } = client;
 
   let document;
   try {
@@ -96,8 +106,11 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     });
     document = buildReport(account, stacks, io.now());
   } catch (error) {
-    // The client's message names the request, the status, Vultr's text and what to do.
-    const message = error instanceof Error ? error.message : String(error);
+    // Names the request, the URL, the status, Vultr's text and what to do, in the report's terms.
+    const message = failureMessage(error, {
+      endpoint: reader.endpoint,
+      maxRequestsPerSecond: client.maxRequestsPerSecond,
+    });
     io.stderr.write(`${COMMAND}: ${redact(message, apiKey)}\n`);
     return EXIT.apiFailure;
   }
@@ -111,6 +124,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
       `${COMMAND}: wrote the report of ${document.users.length} users to ${options.out}\n`,
     );
   }
+
+  for (const note of document.notes) io.stderr.write(`${COMMAND}: note: ${note}\n`);
 
   const failing = options.failOn.filter((code) => document.summary.findings[code] !== undefined);
   if (failing.length > 0) {

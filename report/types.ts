@@ -72,6 +72,8 @@ export interface AllowlistSummary {
 
 export interface KeysSummary {
   count: number;
+  /** Keys past their expiry date: counted in `count`, no longer accepted by Vultr. */
+  expired: number;
   /** The earliest expiry among keys that have not expired yet (ISO 8601), or null. */
   nextExpiry: string | null;
 }
@@ -100,4 +102,6 @@ export interface ReportDocument {
   stacks: string[];
   users: ReportUser[];
   summary: { users: number; apiEnabled: number; findings: Record<string, number> };
+  /** What the report could not check with the options given (also written to stderr). */
+  notes: string[];
 }

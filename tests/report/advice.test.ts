@@ -72,7 +72,9 @@ describe("advice names what the report reads", () => {
   });
 
   it("on a 401, names VULTR_API_KEY and not Pulumi config", async () => {
-    const result = await runReport(emulator, ["report"], { VULTR_API_KEY: "not-a-known-key-at-all" });
+    const result = await runReport(emulator, ["report"], {
+      VULTR_API_KEY: "not-a-known-key-at-all",
+    });
     expect(result).toMatchObject({ code: 1, stdout: "" });
     expect(result.stderr).toContain('Listing Vultr users: Vultr answered 401 "Invalid API token."');
     expect(result.stderr).toContain(

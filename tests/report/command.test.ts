@@ -74,10 +74,11 @@ describe("the JSON document", () => {
   it("has the documented shape, and what each user holds", async () => {
     const document = documentOf(await report([...FULL, "--state", stateFile]));
     expect(Object.keys(document).sort()).toStrictEqual(
-      ["endpoint", "generatedAt", "stacks", "summary", "users"].sort(),
+      ["endpoint", "generatedAt", "notes", "stacks", "summary", "users"].sort(),
     );
     expect(document.endpoint).toBe(emulator.baseUrl);
     expect(document.stacks).toStrictEqual(["team/prod"]);
+    expect(document.notes).toStrictEqual([]);
     expect(Date.parse(document.generatedAt)).not.toBeNaN();
     expect(userIn(document, USERS.ciBot.id)).toStrictEqual({
       id: USERS.ciBot.id,
@@ -90,7 +91,7 @@ describe("the JSON document", () => {
       manageUsers: false,
       lastActivity: USERS.ciBot.last_activity,
       allowlist: { anyIpv4: false, anyIpv6: false, subnets: [OFFICE_RANGE] },
-      keys: { count: 1, nextExpiry: null },
+      keys: { count: 1, expired: 0, nextExpiry: null },
       managedBy: [
         {
           stack: "team/prod",

@@ -101,6 +101,7 @@ describe("table", () => {
     expect(result.code).toBe(0);
     // Only line feeds, no other C0, C1 or BiDi control character.
     const controls = [...result.stdout].filter((char) =>
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
       /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(char),
     );
     expect(controls).toStrictEqual([]);
