@@ -17,8 +17,11 @@ export const NO_KEY =
 function labelOf(path: string): string {
   const perUser = /^\/users\/([^/]+)\/(ip-whitelist|apikeys)$/.exec(path);
   if (perUser !== null) {
-    const what = perUser[2] === "ip-whitelist" ? "API allowlist" : "API keys";
-    return `Reading the ${what} of Vultr user ${decodeURIComponent(perUser[1] ?? "")}`;
+    const user = decodeURIComponent(perUser[1] ?? "");
+    // The client's own labels, so a message reads the same from the provider and the report.
+    return perUser[2] === "ip-whitelist"
+      ? `Reading the API allowlist of Vultr user ${user}`
+      : `Listing the API keys of Vultr user ${user}`;
   }
   return path === "/users" ? "Listing Vultr users" : `Requesting ${path}`;
 }

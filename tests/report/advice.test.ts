@@ -120,6 +120,43 @@ describe("advice names what the report reads", () => {
     expect(result.stderr).not.toMatch(/pulumi refresh|no longer exists/);
   });
 
+  it("on a 404 for one user's allowlist, says the user went away during the report", async () => {
+    emulator.addFault({
+      method: "GET",
+      path: `/users/${USERS.admin.id}/ip-whitelist`,
+      kind: "status",
+      status: 404,
+      body: { error: "Invalid user.", status: 404 },
+      persistent: true,
+    });
+    const result = await runReport(emulator, ["report", "--allowlists"]);
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toBe(
+      `vultr-api-access: Reading the API allowlist of Vultr user ${USERS.admin.id}: Vultr ` +
+        `answered 404 "Invalid user." (GET ${emulator.baseUrl}/users/${USERS.admin.id}/ip-whitelist) ` +
+        "— the user was deleted while the report was reading the account (the list had it " +
+        "moments before): run the report again\n",
+    );
+  });
+
+  it("when rate-limited to the end, names VULTR_MAX_RPS and the attempts", async () => {
+    emulator.addFault({
+      method: "GET",
+      path: "/users",
+      kind: "status",
+      status: 429,
+      body: { error: "Rate limit reached.", status: 429 },
+      persistent: true,
+    });
+    const result = await runReport(emulator, ["report"], { VULTR_MAX_RETRIES: "1" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "Vultr kept rate-limiting the requests: lower VULTR_MAX_RPS (now 1000 per second), or try " +
+        "again in a minute [gave up after 2 attempts]",
+    );
+    expect(result.stderr).not.toContain("vultr:maxRequestsPerSecond");
+  });
+
   it("with VULTR_API_ENDPOINT missing /v2, says the endpoint must end in /v2", async () => {
     const origin = new URL(emulator.baseUrl).origin;
     const result = await runReport(emulator, ["report"], { VULTR_API_ENDPOINT: origin });
