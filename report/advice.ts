@@ -62,9 +62,9 @@ function adviceForStatus(
   }
   if (status === 404 && path === "/users") {
     return (
-      `${url} answered 404, so ${context.endpoint} is not the base URL of Vultr's API: it ` +
-      `must end in /v2, as ${DEFAULT_ENDPOINT} does; set VULTR_API_ENDPOINT to it (or leave it ` +
-      "unset for Vultr itself)"
+      `${url} answered 404: the list of users is not there, so ${context.endpoint} is not ` +
+      "the base URL of Vultr's API, which must end in /v2; set VULTR_API_ENDPOINT to one such " +
+      `as ${DEFAULT_ENDPOINT}, or leave it unset for Vultr itself`
     );
   }
   if (status === 404) {
