@@ -168,7 +168,7 @@ export class RequestCore {
         ...(call.userId === undefined ? {} : { userId: call.userId }),
       },
       `${call.label}: Vultr answered ${response.status} ${JSON.stringify(text)} ` +
-        `(${method} ${path}) — ${adviceFor(response.status, text)}`,
+        `(${method} ${path}) — ${adviceFor(response.status, text, { path, url: this.endpoint + path })}`,
     );
   }
 }
