@@ -12,6 +12,7 @@
  * A summary is said again only if more requests were rate-limited after it (with the run's new
  * totals), so a command that is limited throughout says it once, at its end.
  */
+import { engineAddressFromArgv } from "./engine-log";
 import { flushMessages, say } from "./messages";
 
 export const RATE_LIMIT_WARNING = "Vultr is rate-limiting requests (429); retrying with backoff…";
@@ -61,7 +62,9 @@ function onShutdown(signal: NodeJS.Signals): void {
 }
 
 function listenForShutdown(): void {
-  if (listening) return;
+  // Only in the provider host the engine started (its address is the last argument): the
+  // provider's code also runs in test runners and other tools, whose signals are their own.
+  if (listening || engineAddressFromArgv(process.argv) === undefined) return;
   listening = true;
   process.once("SIGINT", onShutdown);
   process.once("SIGTERM", onShutdown);
