@@ -94,6 +94,25 @@ describe("rate limiting is said, not silent (bug 7)", () => {
     expect(about(WARNING)).toHaveLength(1);
   });
 
+  it("sums up once rate limiting has calmed, and not again when the engine closes the provider", async () => {
+    const host = await fixture.startHost({ engineAddress: engine.address });
+    const [user] = fixture.emulator.listUsers();
+    fixture.emulator.addFault({ kind: "status", status: 429, path: "/users", times: 2 });
+    await fixture.adopt(host, "calm", { userId: user!.id, apiEnabled: user!.api_enabled });
+
+    // No 429 for 10 s after the last retry: the process says the summary by itself (waited for
+    // here with a bound, not timed).
+    for (let waited = 0; about(SUMMARY).length === 0 && waited < 30_000; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(about(SUMMARY).map((log) => SUMMARY.exec(log.message)?.[1])).toStrictEqual(["2"]);
+
+    await closedBy(host, "SIGINT");
+
+    expect(about(SUMMARY)).toHaveLength(1);
+    expect(about(WARNING)).toHaveLength(1);
+  }, 60_000);
+
   it("says nothing about rate limits in a process that met none, and exits on SIGINT", async () => {
     const host = await fixture.startHost({ engineAddress: engine.address });
     const [user] = fixture.emulator.listUsers();
