@@ -6,8 +6,9 @@
 import { unauthorizedReason } from "./client/advice";
 import { isVultrApiError } from "./client/errors";
 import { stepDeadline } from "./client/step-deadline";
-import { flushMessages, scrub } from "./messages";
+import { flushMessages, say, scrub } from "./messages";
 import { relieveMemory } from "./memory";
+import { noteRateLimited } from "./rate-limit-notes";
 import { getRuntime, type Runtime } from "./runtime";
 
 /**
@@ -24,8 +25,12 @@ export function noteFleetSize(value: unknown, source: "declared" | "stored"): vo
   }
 }
 
+const clientHooks = { onRateLimited: ({ waitMs }: { waitMs: number }) => noteRateLimited(waitMs) };
+
 export function runtime(): Runtime {
-  const rt = getRuntime();
+  const rt = getRuntime(clientHooks);
+  // Said once per process: `say` says a warning once.
+  for (const warning of rt.settings.warnings) say("warning", undefined, warning);
   const fleetSize = fleet.declared ?? fleet.stored;
   if (fleetSize !== undefined) rt.directory.expectLookups(fleetSize);
   return rt;

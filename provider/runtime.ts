@@ -5,7 +5,7 @@
  */
 import { AllowlistBook } from "./allowlists";
 import { Pacer } from "./client/pacer";
-import { VultrUsersClient } from "./client/users-client";
+import { VultrUsersClient, type ClientHooks } from "./client/users-client";
 import { UserDirectory } from "./directory";
 import { resolveSettings, type ConfigSource, type ProviderSettings } from "./settings";
 
@@ -45,11 +45,15 @@ export function setConfig(source: ConfigSource | undefined): void {
   runtime = undefined;
 }
 
-/** The runtime, built on first use. Throws a clear error when the key is missing. */
-export function getRuntime(): Runtime {
+/**
+ * The runtime, built on first use. Throws a clear error when the key is missing or the endpoint
+ * is malformed. `hooks` are the client's listeners (the rate-limit notes), used when it is built.
+ */
+export function getRuntime(hooks: Omit<ClientHooks, "pacer"> = {}): Runtime {
   if (runtime !== undefined) return runtime;
   const settings = resolveSettings(config, process.env);
   const client = new VultrUsersClient(settings, {
+    ...hooks,
     pacer: processPacer(settings.maxRequestsPerSecond),
   });
   runtime = {

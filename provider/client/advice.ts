@@ -21,7 +21,31 @@ export function unauthorizedReason(
     : "key not accepted";
 }
 
-export function adviceFor(status: number, vultrMessage: string): string {
+/** `/users/{id}` and what lies under it: a 404 there is about that user. */
+function isOneUsersPath(path: string): boolean {
+  return /^\/users\/[^/?]+(\/|\?|$)/.test(path);
+}
+
+/**
+ * A 404 on a collection (the users list, say) cannot mean a user is gone: the base URL does not
+ * lead to Vultr's API, most often because it lacks `/v2`.
+ */
+function endpointAdvice(url: string): string {
+  return (
+    `${url} answered 404, so the API endpoint does not lead to Vultr's API: its base URL ` +
+    "must end in /v2 (Vultr's is https://api.vultr.com/v2): check `vultr:apiEndpoint` / " +
+    "VULTR_API_ENDPOINT"
+  );
+}
+
+/** The request that was answered, when known: its path under the endpoint and its whole URL. */
+export interface AnsweredRequest {
+  path: string;
+  /** The endpoint and the path, without the query. */
+  url: string;
+}
+
+export function adviceFor(status: number, vultrMessage: string, request?: AnsweredRequest): string {
   if (status === 401) {
     if (unauthorizedReason(status, vultrMessage) === "address not allowed") {
       const ip = /^Unauthorized IP address:?\s*([0-9a-fA-F.:]+)/i.exec(vultrMessage.trim())?.[1];
@@ -45,6 +69,7 @@ export function adviceFor(status: number, vultrMessage: string): string {
     );
   }
   if (status === 404) {
+    if (request !== undefined && !isOneUsersPath(request.path)) return endpointAdvice(request.url);
     return (
       "the user no longer exists in this Vultr account: remove the resource from the program, " +
       "or run `pulumi refresh` to drop it from the state"

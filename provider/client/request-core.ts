@@ -21,6 +21,11 @@ export interface ClientHooks {
   random?: () => number;
   /** Called before each retry, e.g. to log; never given the key. */
   onRetry?: (info: { label: string; retry: number; delayMs: number; reason: string }) => void;
+  /**
+   * Called for every 429 answer, with the wait before its retry (0 when the client gives up), so
+   * that the provider can say how much Vultr's rate limit cost the run.
+   */
+  onRateLimited?: (info: { label: string; waitMs: number }) => void;
 }
 
 export interface Call {
@@ -95,6 +100,7 @@ export class RequestCore {
     let deadline: number | undefined;
     /** What the deadline is, for messages: this request's own, or the step's. */
     let limit = `${settings.deadlineMs} ms`;
+    let deadlineText = `the request's ${settings.deadlineMs} ms deadline (all its attempts together)`;
     let lastError: VultrError | undefined;
     for (let attempt = 1; ; attempt += 1) {
       await stepDeadline.paced(() => this.#hooks.pacer.acquire());
@@ -104,7 +110,10 @@ export class RequestCore {
       if (deadline === undefined) {
         const stepEnd = stepDeadline.current() ?? Infinity;
         deadline = Math.min(now + settings.deadlineMs, stepEnd);
-        if (stepEnd < now + settings.deadlineMs) limit = "the step's time budget";
+        if (stepEnd < now + settings.deadlineMs) {
+          limit = "the step's time budget";
+          deadlineText = `the step's ${stepDeadline.budgetMs() ?? "time"} ms time budget`;
+        }
       }
       // A retry the pacer held past the deadline would be sent with no time to answer.
       if (now >= deadline) {
@@ -115,6 +124,12 @@ export class RequestCore {
         );
       }
       const timeoutMs = Math.max(1, Math.min(settings.timeoutMs, deadline - now));
+      // A hang's message quotes the configured timeout, or says that the deadline cut it short:
+      // never the leftover budget, which means nothing to the person reading it.
+      const timeoutText =
+        timeoutMs < settings.timeoutMs
+          ? `${deadlineText} ran out during this attempt (the request timeout is ${settings.timeoutMs} ms)`
+          : undefined;
       let retryReason: string;
       let retryAfterMs: number | undefined;
       try {
@@ -125,6 +140,7 @@ export class RequestCore {
             apiKey: settings.apiKey,
             body: call.body,
             timeoutMs,
+            ...(timeoutText === undefined ? {} : { timeoutText }),
           },
           call.label,
         );
@@ -147,7 +163,12 @@ export class RequestCore {
         retryReason = reason;
       }
       const delayMs = nextDelayMs(attempt, retryAfterMs, settings, random);
-      if (Date.now() + delayMs >= deadline) throw gaveUp(lastError, attempt, limit);
+      const pastDeadline = Date.now() + delayMs >= deadline;
+      if (retryReason === "status 429") {
+        const waitMs = pastDeadline || attempt > settings.maxRetries ? 0 : delayMs;
+        this.#hooks.onRateLimited?.({ label: call.label, waitMs });
+      }
+      if (pastDeadline) throw gaveUp(lastError, attempt, limit);
       if (attempt > settings.maxRetries) throw gaveUp(lastError, attempt);
       this.#hooks.onRetry?.({ label: call.label, retry: attempt, delayMs, reason: retryReason });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -168,7 +189,7 @@ export class RequestCore {
         ...(call.userId === undefined ? {} : { userId: call.userId }),
       },
       `${call.label}: Vultr answered ${response.status} ${JSON.stringify(text)} ` +
-        `(${method} ${path}) — ${adviceFor(response.status, text)}`,
+        `(${method} ${path}) — ${adviceFor(response.status, text, { path, url: this.endpoint + path })}`,
     );
   }
 }

@@ -28,6 +28,11 @@ export const stepDeadline = {
     return budget === undefined ? undefined : budget.startedAt + budget.budgetMs + budget.pacedMs;
   },
 
+  /** The current step's budget, if a step is running. */
+  budgetMs(): number | undefined {
+    return storage.getStore()?.budgetMs;
+  },
+
   /** Waits for the pacer without charging the wait to the step. */
   async paced(wait: () => Promise<void>): Promise<void> {
     const started = Date.now();

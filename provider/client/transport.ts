@@ -15,6 +15,11 @@ export interface RawRequest {
   apiKey: string;
   body?: unknown;
   timeoutMs: number;
+  /**
+   * What ended the wait, when it was not the request timeout `timeoutMs` (a deadline over all
+   * attempts that left this one less time): "the request's 45000 ms deadline … ran out …".
+   */
+  timeoutText?: string;
 }
 
 export interface RawResponse {
@@ -119,7 +124,9 @@ export async function send(request: RawRequest, label: string): Promise<RawRespo
     }
     if (abortedFor === "timeout") {
       throw new VultrTimeoutError(
-        `${label}: no complete answer from Vultr within ${request.timeoutMs} ms`,
+        request.timeoutText === undefined
+          ? `${label}: no complete answer from Vultr within ${request.timeoutMs} ms (the request timeout)`
+          : `${label}: no complete answer from Vultr: ${request.timeoutText}`,
       );
     }
     throw new VultrNetworkError(

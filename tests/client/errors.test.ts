@@ -168,3 +168,37 @@ describe("the API key never appears in an error", () => {
     expectKeyFree(error, OWNER_KEY);
   });
 });
+
+describe("an endpoint without /v2 (issue 16, bug 2)", () => {
+  /** The emulator's origin: it serves the API under /v2 and answers 404 anywhere else. */
+  const origin = () => emulator.baseUrl.replace(/\/v2$/, "");
+
+  it("blames the endpoint, with the URL that answered 404, when the users list answers 404", async () => {
+    const error = await failureOf(clientFor(emulator, { endpoint: origin() }).listUsersPage());
+
+    expect(error).toMatchObject({ status: 404, path: "/users" });
+    expect(error.message).toContain(`${origin()}/users answered 404`);
+    expect(error.message).toContain("must end in /v2");
+    expect(error.message).toMatch(/`vultr:apiEndpoint` \/ VULTR_API_ENDPOINT/);
+    expect(error.message).not.toMatch(/no longer exists|pulumi refresh/);
+    expectKeyFree(error, OWNER_KEY);
+    // Nothing reached the API under /v2.
+    expect(requestLines(emulator)).toStrictEqual([]);
+  });
+
+  it("blames the endpoint under another base path too", async () => {
+    const base = `${origin()}/api`;
+    const error = await failureOf(clientFor(emulator, { endpoint: base }).listAllUsers());
+
+    expect(error.message).toContain(`${base}/users answered 404`);
+    expect(error.message).toContain("must end in /v2");
+    expect(error.message).not.toContain("no longer exists");
+  });
+
+  it("still blames the user for a 404 on one user's path", async () => {
+    const error = await failureOf(clientFor(emulator).getUser(GONE));
+
+    expect(error.message).toMatch(/no longer exists.*`pulumi refresh`/);
+    expect(error.message).not.toContain("must end in /v2");
+  });
+});

@@ -7,6 +7,7 @@ import {
   VultrApiError,
 } from "../../provider/client/errors";
 import { Pacer } from "../../provider/client/pacer";
+import { stepDeadline } from "../../provider/client/step-deadline";
 import { ALICE, clientFor, failureOf, requestLines, resetAccount, startAccount } from "./harness";
 
 let emulator: RunningEmulator;
@@ -212,7 +213,11 @@ describe("giving up", () => {
     );
 
     expect(isVultrTimeoutError(error)).toBe(true);
-    expect(error.message).toMatch(/no complete answer from Vultr within \d+ ms/);
+    // The last attempt either timed out in full or was cut short by the deadline: never a
+    // leftover budget quoted as if it were a timeout.
+    expect(error.message).toMatch(
+      /no complete answer from Vultr(?: within 200 ms \(the request timeout\)|: the request's 500 ms deadline \(all its attempts together\) ran out during this attempt \(the request timeout is 200 ms\)) — /,
+    );
     expect(error.message).toContain("within 500 ms");
     // Each attempt waits up to 200 ms, and the last one only what is left of the 500.
     expect(requestLines(emulator).length).toBeGreaterThanOrEqual(2);
@@ -239,5 +244,52 @@ describe("giving up", () => {
     expect(isVultrInvalidResponseError(error)).toBe(true);
     expect(error.message).toMatch(/Listing Vultr users: Vultr's answer is not JSON/);
     expect(requestLines(emulator)).toStrictEqual(["GET /users", "GET /users", "GET /users"]);
+  });
+});
+
+describe("a hang's message (issue 16: it quoted the leftover budget)", () => {
+  const ADVICE =
+    "Vultr did not answer in time: check the network path to the API endpoint (proxy, firewall), try again later, or raise VULTR_TIMEOUT_MS";
+
+  it("quotes the configured request timeout when the timeout ended the wait", async () => {
+    emulator.addFault({ kind: "hang", persistent: true });
+
+    const error = await failureOf(
+      clientFor(emulator, { timeoutMs: 200, maxRetries: 0 }).getUser(ALICE),
+    );
+
+    expect(error.message).toBe(
+      `Reading Vultr user ${ALICE}: no complete answer from Vultr within 200 ms (the request ` +
+        `timeout) — ${ADVICE} [gave up after 1 attempt]`,
+    );
+  });
+
+  it("says that the request's deadline cut the last attempt short, with the timeout", async () => {
+    emulator.addFault({ kind: "hang", persistent: true });
+
+    // 400 ms for the first attempt, then about 195 ms left of the 600 for the second.
+    const error = await failureOf(
+      clientFor(emulator, { timeoutMs: 400, deadlineMs: 600, maxRetries: 10 }).getUser(ALICE),
+    );
+
+    expect(error.message).toBe(
+      `Reading Vultr user ${ALICE}: no complete answer from Vultr: the request's 600 ms deadline ` +
+        "(all its attempts together) ran out during this attempt (the request timeout is 400 ms) " +
+        `— ${ADVICE} [gave up after 2 attempts within 600 ms]`,
+    );
+    expect(requestLines(emulator)).toStrictEqual([aliceRead, aliceRead]);
+  });
+
+  it("says that the step's budget cut the last attempt short, with the timeout", async () => {
+    emulator.addFault({ kind: "hang", persistent: true });
+    const client = clientFor(emulator, { timeoutMs: 400, maxRetries: 10 });
+
+    const error = await failureOf(stepDeadline.run(600, () => client.getUser(ALICE)));
+
+    expect(error.message).toBe(
+      `Reading Vultr user ${ALICE}: no complete answer from Vultr: the step's 600 ms time budget ` +
+        "ran out during this attempt (the request timeout is 400 ms) " +
+        `— ${ADVICE} [gave up after 2 attempts within the step's time budget]`,
+    );
   });
 });

@@ -137,7 +137,7 @@ const CASES: BoundCase[] = [
     call: list,
     random: WORST_JITTER,
     message:
-      /^Listing Vultr users: no complete answer from Vultr within \d+ ms — Vultr did not answer in time: .*VULTR_TIMEOUT_MS \[gave up after 2 attempts within 45000 ms\]$/,
+      /^Listing Vultr users: no complete answer from Vultr: the request's 45000 ms deadline \(all its attempts together\) ran out during this attempt \(the request timeout is 30000 ms\) — Vultr did not answer in time: .*VULTR_TIMEOUT_MS \[gave up after 2 attempts within 45000 ms\]$/,
     attempts: 2,
     expectedMs: 45_000,
   },
@@ -149,7 +149,7 @@ const CASES: BoundCase[] = [
     call: patch,
     random: WORST_JITTER,
     message:
-      /no complete answer from Vultr within \d+ ms — Vultr did not answer in time: .*VULTR_TIMEOUT_MS \[gave up after 2 attempts within 45000 ms\]$/,
+      /no complete answer from Vultr: the request's 45000 ms deadline \(all its attempts together\) ran out during this attempt \(the request timeout is 30000 ms\) — Vultr did not answer in time: .*VULTR_TIMEOUT_MS \[gave up after 2 attempts within 45000 ms\]$/,
     attempts: 2,
     expectedMs: 45_000,
   },
