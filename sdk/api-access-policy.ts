@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { declaredOffList } from "./declared-off";
 import { policyShim } from "./provider-shim";
 import { claimPolicy } from "./targets";
 
@@ -79,6 +80,8 @@ export class ApiAccessPolicy extends pulumi.dynamic.Resource {
         maxDisabled: undefined,
         includeAdmins: undefined,
         ...args,
+        // The users the program's UserApiAccess resources turn off: theirs, not the policy's.
+        __declaredOff: declaredOffList(),
         __urn: pulumi.createUrn(name, API_ACCESS_POLICY_TYPE, opts?.parent),
       },
       opts,
