@@ -10,6 +10,7 @@
  * A stack deployed before `__declaredOff` existed has none in its inputs: that is an empty list.
  */
 import type { VultrUser } from "../client/types";
+import { deployment } from "../deployment";
 import { UNKNOWN } from "../types";
 import { normalizeEmail } from "../validate";
 
@@ -49,4 +50,16 @@ export function declaredOffOf(
 
 export function isDeclaredOff(user: VultrUser, off: DeclaredOff): boolean {
   return off.ids.has(user.id.toLowerCase()) || off.emails.has(normalizeEmail(user.email));
+}
+
+/**
+ * As the SDK listed them, and as the UserApiAccess checks of this process recorded them (a
+ * declaration the SDK could not see: made after an `await`, or inside an `apply`).
+ */
+export function declaredOffInProgram(news: Record<string, unknown>): DeclaredOff {
+  const checked = deployment
+    .declaredAccess()
+    .filter((declaration) => !declaration.apiEnabled)
+    .map((declaration) => declaration.userId);
+  return declaredOffOf(news, checked);
 }

@@ -26,7 +26,7 @@ import {
   type PolicyPlan,
   type Resolution,
 } from "./plan";
-import { declaredOffOf, type DeclaredOff } from "./declared-off";
+import { declaredOffInProgram } from "./declared-off";
 import { resolveEntries } from "./resolve";
 import { policyStateToStore, storedPolicy } from "./stored";
 import {
@@ -85,18 +85,6 @@ function grantedInProgram(): Set<string> {
 }
 
 /**
- * The users the program's UserApiAccess resources turn off: as the SDK listed them, and as the
- * UserApiAccess checks of this process recorded them (a declaration the SDK could not see).
- */
-function declaredOffIn(news: Record<string, unknown>): DeclaredOff {
-  const checked = deployment
-    .declaredAccess()
-    .filter((declaration) => !declaration.apiEnabled)
-    .map((declaration) => declaration.userId);
-  return declaredOffOf(news, checked);
-}
-
-/**
  * Reads the whole list once (later lookups of ids and emails are served from it) and plans.
  * `resolved` is check's resolution, when check already did it.
  */
@@ -118,7 +106,7 @@ async function evaluate(
     resolution = result.resolution;
   }
   const settings = settingsOf(declared);
-  const declaredOff = declaredOffIn(news);
+  const declaredOff = declaredOffInProgram(news);
   const pending: Pending =
     resolution.pending ||
     [declared.enforce, declared.maxDisabled, declared.includeAdmins].includes(UNKNOWN)
