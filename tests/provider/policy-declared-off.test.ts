@@ -83,7 +83,7 @@ describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", 
   };
 
   /** One first `up` in one provider process, in `order`. */
-  async function up(host: ProviderHost, order: Step[]) {
+  async function up(host: ProviderHost, order: Step[], inputs: Props = declaration) {
     const checked: Record<string, Props> = {};
     const access: Record<string, Adopted> = {};
     let state: PolicyState | undefined;
@@ -92,7 +92,7 @@ describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", 
       const isPolicy = name === "policy";
       if (verb === "check") {
         const result = isPolicy
-          ? await policy.check(host, "api-access", declaration)
+          ? await policy.check(host, "api-access", inputs)
           : await host.check(urnOf(name), {}, fixture.news(accessOf(name), name));
         expect(result.failures).toStrictEqual([]);
         checked[name] = result.inputs;
@@ -174,18 +174,39 @@ describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", 
       }
       await fixture.closeHosts();
 
-      // destroy: the policy's delete writes nothing; each UserApiAccess restores its user.
+      // destroy, in the reverse of the up's order: the policy's delete writes nothing; each
+      // UserApiAccess restores its user.
       fixture.emulator.clearRequestLog();
       const destroy = await fixture.startHost();
-      await destroy.delete(state.policy.id, policyUrn("api-access"), state.policy.outs);
-      await destroy.delete(state.access.u1!.id, urnOf("u1"), state.access.u1!.outs);
-      await destroy.delete(state.access.u2!.id, urnOf("u2"), state.access.u2!.outs);
+      const creates = ORDERS[order]!.filter((s) => s.startsWith("create")).reverse();
+      for (const name of creates.map((step) => step.split(" ")[1]!)) {
+        if (name === "policy") {
+          await destroy.delete(state.policy.id, policyUrn("api-access"), state.policy.outs);
+        } else {
+          await destroy.delete(state.access[name]!.id, urnOf(name), state.access[name]!.outs);
+        }
+      }
       expect([u1, u2, u3, u4].map((u) => apiEnabled(u!))).toStrictEqual([true, true, true, false]);
       expect(patched()).toStrictEqual(
         [u1!, u2!].map((u) => `/users/${u.id} {"api_enabled":true}`).sort(),
       );
     },
   );
+
+  it("with a cap high enough for all three, the policy first: both users are still restored by destroy", async () => {
+    const { u1, u2, u4 } = account();
+    const host = await fixture.startHost();
+    const state = await up(host, ORDERS["the policy first"]!, { ...declaration, maxDisabled: 5 });
+    expect(state.policy.outs).toMatchObject({ violators: listed(u4!), disabled: listed(u4!) });
+    await fixture.closeHosts();
+
+    const destroy = await fixture.startHost();
+    for (const name of ["u2", "u1"]) {
+      await destroy.delete(state.access[name]!.id, urnOf(name), state.access[name]!.outs);
+    }
+    await destroy.delete(state.policy.id, policyUrn("api-access"), state.policy.outs);
+    expect([u1, u2, u4].map((u) => apiEnabled(u!))).toStrictEqual([true, true, false]);
+  });
 
   it("a declaration the policy was not told of: the user the policy disabled still records its pre-Pulumi value", async () => {
     const { u1, u4 } = account();
