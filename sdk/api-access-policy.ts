@@ -36,6 +36,9 @@ export interface ApiAccessPolicyArgs {
  * key's own user among them. Violators holding `manage_users` are left alone (and reported in
  * `skippedAdmins`) unless `includeAdmins: true`. Removing the policy writes nothing.
  *
+ * A user whose `UserApiAccess` in this program declares `apiEnabled: false` is left to that
+ * resource: not counted against `maxDisabled`, not written by the policy, not a violator.
+ *
  * @example
  * ```ts
  * import { ApiAccessPolicy, UserApiAccess } from "pulumi-vultr-user-access";
