@@ -69,6 +69,8 @@ export class DeploymentRecord {
   /** What each UserApiAccess check declared, for the policy's conflict check. */
   readonly #declaredAccess = new Map<string, { by: ResourceRef; apiEnabled: boolean }>();
   #policy: PolicyDeclaration | undefined;
+  /** Users the ApiAccessPolicy disabled in this deployment (each had API access before). */
+  readonly #disabledByPolicy = new Set<string>();
 
   /** A create or update applied the declaration of `by` to this user. */
   recordManaged(userId: string, by: ResourceRef): void {
@@ -119,6 +121,19 @@ export class DeploymentRecord {
 
   policy(): PolicyDeclaration | undefined {
     return this.#policy;
+  }
+
+  /** The policy turned this user's API access off (it was on) in this deployment. */
+  recordDisabledByPolicy(userId: string): void {
+    this.#disabledByPolicy.add(userId.toLowerCase());
+  }
+
+  /**
+   * Whether the policy turned this user off earlier in this deployment: a UserApiAccess adopting
+   * it now finds off what was on before Pulumi.
+   */
+  disabledByPolicy(userId: string): boolean {
+    return this.#disabledByPolicy.has(userId.toLowerCase());
   }
 }
 

@@ -184,9 +184,11 @@ export const handlers = {
       }
       const value = declaredValue(declared);
       // Taking a user over from a resource this deployment is replacing away from it: what the
-      // user had before this stack is what that resource found, not what it applied since.
+      // user had before this stack is what that resource found, not what it applied since; a
+      // user the policy turned off earlier in this deployment had API access before it.
       const release = deployment.releaseOf(live.id);
-      const initialApiEnabled = release?.initialApiEnabled ?? live.apiEnabled;
+      const initialApiEnabled =
+        release?.initialApiEnabled ?? (deployment.disabledByPolicy(live.id) || live.apiEnabled);
       const found = Array.isArray(declared.allowedIps)
         ? (release?.initialAllowedIps ?? entryTexts(await rt.allowlists.get(live.id)))
         : [];

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { declaredOffList } from "./declared-off";
 import { policyShim } from "./provider-shim";
 import { claimPolicy } from "./targets";
 
@@ -34,6 +35,9 @@ export interface ApiAccessPolicyArgs {
  * Guards fail the update before any write: more violators than `maxDisabled`, or the running
  * key's own user among them. Violators holding `manage_users` are left alone (and reported in
  * `skippedAdmins`) unless `includeAdmins: true`. Removing the policy writes nothing.
+ *
+ * A user whose `UserApiAccess` in this program declares `apiEnabled: false` is left to that
+ * resource: not counted against `maxDisabled`, not written by the policy, not a violator.
  *
  * @example
  * ```ts
@@ -79,6 +83,8 @@ export class ApiAccessPolicy extends pulumi.dynamic.Resource {
         maxDisabled: undefined,
         includeAdmins: undefined,
         ...args,
+        // The users the program's UserApiAccess resources turn off: theirs, not the policy's.
+        __declaredOff: declaredOffList(),
         __urn: pulumi.createUrn(name, API_ACCESS_POLICY_TYPE, opts?.parent),
       },
       opts,

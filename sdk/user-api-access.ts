@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { claimDenial } from "./declared-off";
 import { providerShim } from "./provider-shim";
 import { claimAccess, claimTarget, countDeclared, declaredCount } from "./targets";
 
@@ -76,6 +77,7 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
     // is written; values still to come (outputs, promises) are claimed when they resolve.
     claimTarget(name, args.userId, args.email);
     claimAccess(name, args.userId, args.email, args.apiEnabled);
+    claimDenial(args.userId, args.email, args.apiEnabled);
     // Counted once the program's synchronous declarations are done, so the provider knows the
     // fleet size from the first diff and can choose single reads over listing a large account.
     const fleetSize = pulumi

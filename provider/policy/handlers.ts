@@ -22,9 +22,11 @@ import {
   planNotes,
   planPolicy,
   policyUser,
+  type Pending,
   type PolicyPlan,
   type Resolution,
 } from "./plan";
+import { declaredOffInProgram } from "./declared-off";
 import { resolveEntries } from "./resolve";
 import { policyStateToStore, storedPolicy } from "./stored";
 import {
@@ -43,7 +45,7 @@ interface Evaluation {
   plan: PolicyPlan;
   settings: Settings;
   /** Some input is not known yet (preview): the plan is what is known so far. */
-  pending: boolean;
+  pending: Pending;
 }
 
 function policyName(urn: string | undefined): string {
@@ -89,6 +91,7 @@ function grantedInProgram(): Set<string> {
 async function evaluate(
   rt: Runtime,
   declared: DeclaredPolicy,
+  news: Record<string, unknown>,
   resolved?: Resolution,
 ): Promise<Evaluation> {
   const users = await rt.directory.all();
@@ -103,10 +106,13 @@ async function evaluate(
     resolution = result.resolution;
   }
   const settings = settingsOf(declared);
-  const pending =
+  const declaredOff = declaredOffInProgram(news);
+  const pending: Pending =
     resolution.pending ||
-    [declared.enforce, declared.maxDisabled, declared.includeAdmins].includes(UNKNOWN);
-  const plan = planPolicy(users, resolution, settings, grantedInProgram());
+    [declared.enforce, declared.maxDisabled, declared.includeAdmins].includes(UNKNOWN)
+      ? "entry"
+      : declaredOff.pending && "declaration";
+  const plan = planPolicy(users, resolution, settings, grantedInProgram(), declaredOff);
   return { resolution, plan, settings, pending };
 }
 
@@ -188,8 +194,8 @@ async function enforcePolicy(
   const urn = urnOf(news);
   const policy = policyName(urn);
   const rt = runtime();
-  const ev = await evaluate(rt, declared);
-  if (ev.pending) throw new ExpectedFailure("ApiAccessPolicy inputs are not known yet");
+  const ev = await evaluate(rt, declared, news);
+  if (ev.pending !== false) throw new ExpectedFailure("ApiAccessPolicy inputs are not known yet");
   for (const user of ev.plan.violators.filter((v) => !ev.plan.toDisable.includes(v))) {
     const note = ev.plan.skippedAdmins.includes(user)
       ? notes.skippedAdmin(user)
@@ -214,6 +220,7 @@ async function enforcePolicy(
       throw new ExpectedFailure(partialFailure(error, policy, disabled, ev.plan, user));
     }
     rt.directory.recordApiEnabled(user.id, false);
+    deployment.recordDisabledByPolicy(user.id);
     disabled.push(user);
     say("info", urn, notes.disabled(user, policy));
   }
@@ -292,9 +299,9 @@ export const policyHandlers = {
       // A new policy: only check runs in preview, so this is where a reviewer sees every
       // violator before exclusivity is switched on.
       if (Object.keys(olds).length === 0) {
-        const ev = await evaluate(rt, inputs, resolution);
+        const ev = await evaluate(rt, inputs, news, resolution);
         for (const note of planNotes(ev.plan, ev.pending)) say("warning", urn, note);
-        if (!ev.pending) {
+        if (ev.pending === false) {
           const refusals = await guardFailures(rt, ev, policy);
           if (refusals.length > 0) return { inputs: news, failures: refusals };
         }
@@ -313,9 +320,9 @@ export const policyHandlers = {
       const declared = declaredPolicy(news);
       const urn = urnOf(news) ?? stored.urn;
       const rt = runtime();
-      const ev = await evaluate(rt, declared);
+      const ev = await evaluate(rt, declared, news);
       for (const note of planNotes(ev.plan, ev.pending)) say("warning", urn, note);
-      if (ev.pending) return { changes: true, replaces: [], deleteBeforeReplace: false };
+      if (ev.pending !== false) return { changes: true, replaces: [], deleteBeforeReplace: false };
       refuseIfGuarded(await guardFailures(rt, ev, policyName(urn)));
       // Always explicit: `changes: undefined` makes the engine diff the serialized provider
       // text too, so every provider upgrade would show as an update (pulumi/pulumi#12401).

@@ -5,6 +5,7 @@
 import type { VultrUser } from "../client/types";
 import { describeUser } from "../reconcile";
 import { holdsManageUsers } from "../self-revocation";
+import { isDeclaredOff, NONE_DECLARED_OFF, type DeclaredOff } from "./declared-off";
 import type { PolicyOutputs, PolicyUser } from "./types";
 
 /** `allowed` and `exempt` as check resolved them (lower-case user ids). */
@@ -35,14 +36,19 @@ export interface PolicyPlan {
   undecided: VultrUser[];
 }
 
+/**
+ * @param declaredOff users a UserApiAccess of this program turns off: theirs to write, so they
+ *   are neither violators (they are off after the up) nor counted against maxDisabled.
+ */
 export function planPolicy(
   users: readonly VultrUser[],
   resolution: Resolution,
   settings: PolicySettings,
   grantedInProgram: ReadonlySet<string>,
+  declaredOff: DeclaredOff = NONE_DECLARED_OFF,
 ): PolicyPlan {
   const outside = users
-    .filter((user) => user.apiEnabled)
+    .filter((user) => user.apiEnabled && !isDeclaredOff(user, declaredOff))
     .filter((user) => {
       const id = user.id.toLowerCase();
       return !resolution.allowed.has(id) && !resolution.exempt.has(id);
@@ -113,10 +119,19 @@ export function capFailure(plan: PolicyPlan, maxDisabled: number, policy: string
   ];
 }
 
+/** What is not known yet in preview: an entry of allowed/exempt, or a UserApiAccess declaration. */
+export type Pending = false | "entry" | "declaration";
+
+const UNLESS: Record<Exclude<Pending, false>, string> = {
+  entry: " (unless an entry not known until the update names that user)",
+  declaration:
+    " (unless a UserApiAccess whose user is not known until the update turns that user's API access off)",
+};
+
 export const notes = {
-  wouldDisable: (user: VultrUser, pending: boolean) =>
+  wouldDisable: (user: VultrUser, pending: Pending) =>
     `would disable API access of ${describeUser(user)}: not allowed by the policy` +
-    (pending ? " (unless an entry not known until the update names that user)" : ""),
+    (pending === false ? "" : UNLESS[pending]),
   reportOnly: (user: VultrUser) =>
     `${describeUser(user)} has API access but is not allowed by the policy: reported only (enforce: false)`,
   skippedAdmin: (user: VultrUser) =>
@@ -126,7 +141,7 @@ export const notes = {
 };
 
 /** The warnings a reviewer sees for a plan: every violator, and what will happen to it. */
-export function planNotes(plan: PolicyPlan, pending: boolean): string[] {
+export function planNotes(plan: PolicyPlan, pending: Pending): string[] {
   return plan.violators.map((user) =>
     plan.skippedAdmins.includes(user)
       ? notes.skippedAdmin(user)

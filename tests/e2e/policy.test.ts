@@ -9,7 +9,7 @@ import { LocalPulumi } from "../../scripts/pulumi-cli";
 import { PulumiStack } from "../../scripts/pulumi-stack";
 import { describeWithPulumiCli } from "../support/pulumi-cli-gate";
 import { ScratchProject } from "./scratch-project";
-import { stackState } from "./stack-state";
+import { ACCESS_TYPE, stackState } from "./stack-state";
 
 jest.setTimeout(3 * 60_000);
 
@@ -125,5 +125,92 @@ describeWithPulumiCli("ApiAccessPolicy with the pulumi CLI", (cli) => {
     expect(patches()).toStrictEqual([]);
     expect([apiEnabled(CAROL), apiEnabled(DAVE)]).toStrictEqual([true, true]);
     expect(shown).not.toContain(emulator.ownerKey);
+  });
+
+  describe("next to UserApiAccess resources that turn users off", () => {
+    // The program of issue 16: u1 and u2 declared off by UserApiAccess, the policy (declared
+    // first) allows only u3 with maxDisabled 1; u4 is the policy's one violator.
+    const U1 = user("77777777", "u1", true);
+    const U2 = user("88888888", "u2", true);
+    const U3 = user("99999999", "u3", true);
+    const U4 = user("aaaaaaaa", "u4", true);
+    const DECLARED_OFF = `
+import { ApiAccessPolicy, UserApiAccess } from "pulumi-vultr-user-access";
+
+const policy = new ApiAccessPolicy("api-access", { allowed: ["${U3.email}"], maxDisabled: 1 });
+new UserApiAccess("u1", { email: "${U1.email}", apiEnabled: false });
+new UserApiAccess("u2", { email: "${U2.email}", apiEnabled: false });
+export const violators = policy.violators;
+export const disabled = policy.disabled;
+`;
+    let account: RunningEmulator;
+    let off: PulumiStack;
+
+    beforeAll(async () => {
+      account = await startEmulator({ users: [U1, U2, U3, U4] });
+      const projectDir = await scratch.writeProgram("declared-off", DECLARED_OFF);
+      off = await PulumiStack.init(pulumi, { name: "e2e", projectDir });
+      await off.setConfig("vultr:apiKey", account.ownerKey, { secret: true });
+      await off.setConfig("vultr:apiEndpoint", account.baseUrl);
+    });
+    afterAll(async () => {
+      await account?.close();
+    });
+
+    const live = () => [U1, U2, U3, U4].map((u) => account.getUser(u.id!)?.api_enabled);
+    const requests = () => account.requestLog().map((r) => `${r.method} ${r.path}`);
+    const writes = () =>
+      account
+        .requestLog()
+        .filter((r) => r.method === "PATCH")
+        .map((r) => `${r.path} ${JSON.stringify(r.body)}`)
+        .sort();
+    const patchOf = (u: SeedUser, on: boolean) => `/users/${u.id} {"api_enabled":${on}}`;
+    // Reads per engine pass: min(k, ⌈T/500⌉) + 1 with k = 2 UserApiAccess and T = 4 users.
+    const READS_PER_PASS = 2;
+    const reads = () => requests().filter((r) => r.startsWith("GET "));
+
+    it("previews and ups: the policy counts and disables only its own violator", async () => {
+      const preview = await off.run(["preview"]);
+      expect(preview.stdout).toContain(
+        `would disable API access of u4@example.com (${U4.id}): not allowed by the policy`,
+      );
+      for (const u of [U1, U2]) {
+        expect(preview.stdout).not.toContain(`would disable API access of ${u.email}`);
+      }
+      expect(writes()).toStrictEqual([]);
+      expect(reads().length).toBeLessThanOrEqual(READS_PER_PASS);
+
+      account.clearRequestLog();
+      const up = await off.run(["up", "--yes"]);
+      expect(up.stdout).not.toContain("maxDisabled");
+      expect(writes()).toStrictEqual(
+        [patchOf(U1, false), patchOf(U2, false), patchOf(U4, false)].sort(),
+      );
+      expect(reads().length).toBeLessThanOrEqual(2 * READS_PER_PASS);
+      expect(live()).toStrictEqual([false, false, true, false]);
+
+      const resources = stackState(await off.exportState()).resources;
+      const outputsOf = (type: string, name: string) =>
+        resources.find((r) => r.type === type && r.urn.endsWith(`::${name}`))?.outputs;
+      expect(outputsOf(POLICY_TYPE, "api-access")).toMatchObject({
+        violators: [{ userId: U4.id, email: U4.email }],
+        disabled: [{ userId: U4.id, email: U4.email }],
+      });
+      for (const name of ["u1", "u2"]) {
+        expect(outputsOf(ACCESS_TYPE, name)).toMatchObject({ initialApiEnabled: true });
+      }
+      account.clearRequestLog();
+      await off.run(["preview", "--expect-no-changes"]);
+      expect(writes()).toStrictEqual([]);
+    });
+
+    it("destroy restores u1 and u2 to their pre-Pulumi values; the policy writes nothing", async () => {
+      account.clearRequestLog();
+      await off.run(["destroy", "--yes"]);
+      expect(writes()).toStrictEqual([patchOf(U1, true), patchOf(U2, true)].sort());
+      expect(reads().length).toBeLessThanOrEqual(READS_PER_PASS);
+      expect(live()).toStrictEqual([true, true, true, false]);
+    });
   });
 });

@@ -1,6 +1,13 @@
 /** The policy's pure core: validation, who violates, what an update does, whether diff plans. */
 import type { VultrUser } from "../../provider/client/types";
-import { capFailure, changesPlanned, planPolicy, policyUser } from "../../provider/policy/plan";
+import { declaredOffOf } from "../../provider/policy/declared-off";
+import {
+  capFailure,
+  changesPlanned,
+  planNotes,
+  planPolicy,
+  policyUser,
+} from "../../provider/policy/plan";
 import type { PolicyOutputs } from "../../provider/policy/types";
 import { validatePolicyInputs } from "../../provider/policy/validate";
 import { UNKNOWN } from "../../provider/types";
@@ -108,6 +115,44 @@ describe("planPolicy", () => {
     const plan = planPolicy(users, allowing(), { enforce: true, includeAdmins: true }, new Set());
     expect(capFailure(plan, 3, "p")).toStrictEqual([]);
     expect(capFailure(plan, 2, "p")[0]).toContain("set maxDisabled: 3");
+  });
+});
+
+describe("users a UserApiAccess of the program turns off", () => {
+  const settings = { enforce: true, includeAdmins: false };
+  // The program of issue 16: 1 and 2 declared off, 3 allowed, 4 the policy's own violator.
+  const live = [user(1, true), user(2, true), user(3, true), user(4, true)];
+
+  it("are neither violators nor counted against maxDisabled, by id or by email", () => {
+    const off = declaredOffOf({ __declaredOff: [ID(1).toUpperCase(), " User2@Example.com "] });
+    const plan = planPolicy(live, allowing(3), settings, new Set(), off);
+    expect(plan.violators.map((u) => u.id)).toStrictEqual([ID(4)]);
+    expect(plan.toDisable.map((u) => u.id)).toStrictEqual([ID(4)]);
+    expect(capFailure(plan, 1, "p")).toStrictEqual([]);
+  });
+
+  it("adds the ids the deployment record holds, and reads old state without the input as none", () => {
+    const plan = planPolicy(live, allowing(3), settings, new Set(), declaredOffOf({}, [ID(2)]));
+    expect(plan.toDisable.map((u) => u.id)).toStrictEqual([ID(1), ID(4)]);
+    expect(declaredOffOf({})).toStrictEqual({ ids: new Set(), emails: new Set(), pending: false });
+  });
+
+  it("skips a declaration that turned out true, and is pending while one is not known", () => {
+    expect(declaredOffOf({ __declaredOff: ["", 7, null] })).toStrictEqual({
+      ids: new Set(),
+      emails: new Set(),
+      pending: false,
+    });
+    const off = declaredOffOf({ __declaredOff: [ID(1), UNKNOWN] });
+    expect(off.pending).toBe(true);
+    expect(declaredOffOf({ __declaredOff: UNKNOWN }).pending).toBe(true);
+    const plan = planPolicy(live, allowing(3), settings, new Set(), off);
+    expect(planNotes(plan, "declaration")).toStrictEqual(
+      [user(2, true), user(4, true)].map(
+        (u) =>
+          `would disable API access of ${u.email} (${u.id}): not allowed by the policy (unless a UserApiAccess whose user is not known until the update turns that user's API access off)`,
+      ),
+    );
   });
 });
 
