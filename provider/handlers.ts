@@ -9,7 +9,9 @@ import {
   applyApiEnabled,
   outputsToStore,
   partialAdoption,
+  recorded,
   refreshed,
+  sayReleased,
   storedEntries,
   type AllowlistOutputs,
 } from "./access-writes";
@@ -201,7 +203,10 @@ export const handlers = {
         const initial = { apiEnabled: initialApiEnabled, allowedIps: found };
         throw withInitFailure(error, await partialAdoption(rt, live, news, declared, initial));
       }
-      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
+      deployment.recordManaged(live.id, {
+        ...resourceRef(urn, TYPE_NAME),
+        ...recorded(initialApiEnabled, allowlist, declared),
+      });
       return {
         id: live.id,
         outs: outputsToStore(live, value, initialApiEnabled, news, declared, allowlist),
@@ -246,8 +251,11 @@ export const handlers = {
       const allowlist = await applyAllowlist(rt, urn, live, declared, initialAllowedIps);
       const target = patchNeeded(live, value);
       if (target !== undefined) await applyApiEnabled(rt, urn, live, target, "updated");
-      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
       const initial = stored.outs.initialApiEnabled;
+      deployment.recordManaged(live.id, {
+        ...resourceRef(urn, TYPE_NAME),
+        ...recorded(initial, allowlist, declared),
+      });
       // Always the full outputs: an update that returns none wipes them (pulumi/pulumi#9982).
       return { outs: outputsToStore(live, value, initial, news, declared, allowlist) };
     });
@@ -262,11 +270,7 @@ export const handlers = {
         // earlier in this deployment: releasing it now would undo that declaration.
         const manager = deployment.managerOf(userId);
         if (manager !== undefined && !isSameResource(manager, stored.urn)) {
-          say(
-            "info",
-            stored.urn,
-            `released: Vultr user ${describeUser(stored.outs)} is now managed by UserApiAccess "${manager.name}"; nothing changed`,
-          );
+          sayReleased(stored, manager);
           return;
         }
         const rt = runtime();
