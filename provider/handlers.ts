@@ -3,7 +3,7 @@
  * directory, asks the pure core what to do, does it, and says what it did on the resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adoptionPlan, claimUser, resolveUser, TYPE_NAME } from "./access-check";
+import { adoptionPlan, claimUser, resolveUser, TYPE_NAME, userGone } from "./access-check";
 import {
   applyAllowlist,
   applyApiEnabled,
@@ -25,7 +25,6 @@ import {
   handle,
   noteFleetSize,
   runtime,
-  usersCount,
   withInitFailure,
 } from "./handler-support";
 import { say } from "./messages";
@@ -34,14 +33,6 @@ import { setConfig } from "./runtime";
 import { storedState, urnOf } from "./stored-state";
 import { UNKNOWN, type DeclaredAccess } from "./types";
 import { isUnknown, validateInputs } from "./validate";
-
-function userGone(who: string, total: number | undefined): ExpectedFailure {
-  const holds = total === undefined ? "" : ` (the account holds ${usersCount(total)})`;
-  return new ExpectedFailure(
-    `Vultr user ${who} does not exist in this account${holds}: check the userId or email, ` +
-      "or remove the resource from the program and run `pulumi refresh`",
-  );
-}
 
 /**
  * The declaration for diff, create and update (and its fleet size noted). The engine runs check
@@ -81,7 +72,7 @@ export const handlers = {
       const urn = urnOf(news);
       // The old inputs name this user: it was managed, and has gone since.
       const managedBefore = typeof olds.userId === "string" && olds.userId === inputs.userId;
-      const resolved = await resolveUser(inputs, managedBefore);
+      const resolved = await resolveUser(inputs, managedBefore, news);
       if (resolved.failures.length > 0) return { inputs: news, failures: resolved.failures };
       if (resolved.user !== undefined) {
         const conflicts = claimUser(resolved.user, urn, inputs);
