@@ -232,8 +232,9 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
       expect({ bob: apiEnabled(BOB), dave: apiEnabled(DAVE), carol: apiEnabled(CAROL) }).toStrictEqual({ bob: true, dave: true, carol: false }); // prettier-ignore
       // The adoptions write; the releases of the old resources write nothing.
       expect(patches()).toStrictEqual([patchOf(DAVE, true), patchOf(CAROL, false)].sort());
+      // The rename drops the value Bob had before Pulumi with the old state: the release says so.
       expect(diagnosticsOf(up, "bob-access")).toContain(
-        `released: Vultr user ${who(BOB)} is now managed by UserApiAccess "bob"; nothing changed`,
+        `warning: released: Vultr user ${who(BOB)} is now managed by UserApiAccess "bob"; it had API access off before Pulumi, UserApiAccess "bob" records on, and destroying it will restore on — use an alias to keep the original`,
       );
       expect(up).toContain(
         `released: Vultr user ${who(CAROL)} is now managed by UserApiAccess "second"; nothing changed`,
