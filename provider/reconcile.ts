@@ -171,7 +171,7 @@ export function deleteTarget(
 
 const onOff = (value: boolean): string => (value ? "on" : "off");
 const listText = (entries: readonly string[]): string =>
-  entries.length === 0 ? "empty" : entries.join(", ");
+  entries.length === 0 ? "(empty)" : entries.join(", ");
 
 function sameEntries(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);
