@@ -7,20 +7,53 @@ import { compareAllowlists } from "./allowlist";
 import { entryTexts } from "./allowlists";
 import type { VultrUser } from "./client/types";
 import { deployment, policyConflict, resourceRef } from "./deployment";
-import { runtime, usersCount } from "./handler-support";
+import { ExpectedFailure, runtime, usersCount } from "./handler-support";
+import { say } from "./messages";
 import { adoptionNote, describeUser } from "./reconcile";
+import { urnOf } from "./stored-state";
 import { UNKNOWN, type DeclaredAccess } from "./types";
 import { isUnknown, type CheckFailure } from "./validate";
 
 export const TYPE_NAME = "UserApiAccess";
 
 /**
+ * Set by the SDK when the resource depends on others (`dependsOn`, or an `email` that is an
+ * output): a user one of them creates is not in the account before they ran. Check reads it and
+ * never returns it, so stored inputs (and diffs of existing stacks) never see it.
+ */
+export const MAY_BE_CREATED_KEY = "__mayBeCreated";
+
+/** Emails check let pass although absent, as a step of this run may create the user. */
+const awaitedEmails = new Set<string>();
+
+/**
+ * A create or update found no such user. When check let an email pass for a step this resource
+ * depends on, those steps have run by now (and the miss was confirmed with a list read).
+ */
+export function userGone(who: string, total: number | undefined): ExpectedFailure {
+  const holds = total === undefined ? "" : ` (the account holds ${usersCount(total)})`;
+  if (awaitedEmails.has(who)) {
+    return new ExpectedFailure(
+      `no Vultr user has the email ${who}${holds}, even after the steps this resource depends on ran: check the address, and the email the step that creates the user gives it, then run \`pulumi up\` again`,
+    );
+  }
+  return new ExpectedFailure(
+    `Vultr user ${who} does not exist in this account${holds}: check the userId or email, ` +
+      "or remove the resource from the program and run `pulumi refresh`",
+  );
+}
+
+/**
  * Resolves the declaration to a live user during check: an email through the list, an id by
  * reading it. A user missing from a snapshot is confirmed with the API before it is reported.
+ * An email missing from the account fails check, unless the resource depends on steps that may
+ * create that user (MAY_BE_CREATED_KEY): in preview they have not run (in up they ran before this
+ * check), so this warns on the resource instead, and create fails if the user is still absent.
  */
 export async function resolveUser(
   inputs: DeclaredAccess,
   managedBefore: boolean,
+  news: Record<string, unknown>,
 ): Promise<{ user?: VultrUser; failures: CheckFailure[] }> {
   const { email, userId } = inputs;
   // Part of the identity is still to be computed (preview): up checks it once it is known.
@@ -29,7 +62,17 @@ export async function resolveUser(
   if (email !== undefined && !isUnknown(email)) {
     const byEmail = await directory.findByEmail(email);
     if (byEmail === undefined) {
-      const reason = `no Vultr user has the email ${JSON.stringify(email)} (the account holds ${usersCount(await directory.total())}); check the address, or create the user first`;
+      const holds = `the account holds ${usersCount(await directory.total())}`;
+      if (news[MAY_BE_CREATED_KEY] === true && userId === undefined) {
+        awaitedEmails.add(email);
+        say(
+          "warning",
+          urnOf(news),
+          `no Vultr user has the email ${email} yet (${holds}); if an earlier step of this run creates it, up will adopt it, otherwise up fails`,
+        );
+        return { failures: [] };
+      }
+      const reason = `no Vultr user has the email ${JSON.stringify(email)} (${holds}); check the address, or create the user first (a user this program creates: make this resource depend on it, with \`dependsOn\` or \`email: user.email\`)`;
       return { failures: [{ property: "email", reason }] };
     }
     if (userId !== undefined && userId !== byEmail.id.toLowerCase()) {

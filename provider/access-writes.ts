@@ -8,7 +8,8 @@ import { isVultrApiError } from "./client/errors";
 import type { VultrUser } from "./client/types";
 import { ExpectedFailure, type InitFailure } from "./handler-support";
 import { say } from "./messages";
-import { describeUser, outputsFor } from "./reconcile";
+import { deployment, isSameResource, type Manager } from "./deployment";
+import { describeUser, outputsFor, releaseNote, type TakenOver } from "./reconcile";
 import type { Runtime } from "./runtime";
 import { refuseSelfRevocation } from "./self-revocation";
 import { stateToStore, urnOf, type StoredState } from "./stored-state";
@@ -170,4 +171,32 @@ export function refreshed(
     ...(stored.fleetSize === undefined ? {} : { __fleetSize: stored.fleetSize }),
   };
   return { props, inputs };
+}
+
+/** What a create or update keeps as the user's value before this stack, for a later release. */
+export function recorded(
+  initialApiEnabled: boolean,
+  allowlist: AllowlistOutputs,
+  declared: DeclaredAccess,
+): Omit<TakenOver, "name"> {
+  return {
+    initialApiEnabled,
+    onDelete: declaredPolicy(declared),
+    ...(allowlist.initialAllowedIps === undefined
+      ? {}
+      : { initialAllowedIps: allowlist.initialAllowedIps }),
+  };
+}
+
+/**
+ * The release of a user another resource of this deployment took over: nothing is written. The
+ * engine drops this state with the value it kept as the user's before this stack; the line says
+ * so when the new resource recorded another (diff recorded a release only when this resource
+ * was replaced, which tells a swap from a rename).
+ */
+export function sayReleased(stored: StoredState, manager: Manager): void {
+  const replaced = deployment.releaseOf(stored.outs.userId)?.from;
+  const swap = replaced !== undefined && isSameResource(replaced, stored.urn);
+  const note = releaseNote(stored.outs, manager, swap);
+  say(note.severity, stored.urn, note.text);
 }

@@ -7,6 +7,8 @@
  * and must never let the old resource's release undo what the new one just applied.
  */
 
+import type { TakenOver } from "./reconcile";
+
 /** A resource of this deployment, as messages name it. */
 export interface ResourceRef {
   /** The URN the SDK passed as `__urn`, when known. */
@@ -28,6 +30,12 @@ export function resourceRef(urn: string | undefined, fallbackName: string): Reso
   const name = resourceNameOf(urn) ?? fallbackName;
   return urn === undefined ? { name } : { urn, name };
 }
+
+/**
+ * A resource that adopted or updated a user in this deployment, with what it recorded as the
+ * user's value before this stack: a release compares its own record with it.
+ */
+export type Manager = ResourceRef & TakenOver;
 
 interface Release {
   /** The resource being replaced that will release the user at the end of the deployment. */
@@ -61,7 +69,7 @@ export function policyConflict(
 
 export class DeploymentRecord {
   /** Users adopted or updated in this deployment, by the resource that did it. */
-  readonly #managedBy = new Map<string, ResourceRef>();
+  readonly #managedBy = new Map<string, Manager>();
   /** Users whose current resource is being replaced away from them (seen in diff). */
   readonly #releases = new Map<string, Release>();
   /** Which resource declared each user, as check resolved it: one user, one resource. */
@@ -72,13 +80,13 @@ export class DeploymentRecord {
   /** Users the ApiAccessPolicy disabled in this deployment (each had API access before). */
   readonly #disabledByPolicy = new Set<string>();
 
-  /** A create or update applied the declaration of `by` to this user. */
-  recordManaged(userId: string, by: ResourceRef): void {
+  /** A create or update applied the declaration of `by` to this user (and recorded this). */
+  recordManaged(userId: string, by: Manager): void {
     this.#managedBy.set(userId.toLowerCase(), by);
   }
 
   /** The resource that adopted or updated this user earlier in this deployment, if any. */
-  managerOf(userId: string): ResourceRef | undefined {
+  managerOf(userId: string): Manager | undefined {
     return this.#managedBy.get(userId.toLowerCase());
   }
 

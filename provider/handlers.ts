@@ -3,13 +3,15 @@
  * directory, asks the pure core what to do, does it, and says what it did on the resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adoptionPlan, claimUser, resolveUser, TYPE_NAME } from "./access-check";
+import { adoptionPlan, claimUser, resolveUser, TYPE_NAME, userGone } from "./access-check";
 import {
   applyAllowlist,
   applyApiEnabled,
   outputsToStore,
   partialAdoption,
+  recorded,
   refreshed,
+  sayReleased,
   storedEntries,
   type AllowlistOutputs,
 } from "./access-writes";
@@ -23,7 +25,6 @@ import {
   handle,
   noteFleetSize,
   runtime,
-  usersCount,
   withInitFailure,
 } from "./handler-support";
 import { say } from "./messages";
@@ -32,14 +33,6 @@ import { setConfig } from "./runtime";
 import { storedState, urnOf } from "./stored-state";
 import { UNKNOWN, type DeclaredAccess } from "./types";
 import { isUnknown, validateInputs } from "./validate";
-
-function userGone(who: string, total: number | undefined): ExpectedFailure {
-  const holds = total === undefined ? "" : ` (the account holds ${usersCount(total)})`;
-  return new ExpectedFailure(
-    `Vultr user ${who} does not exist in this account${holds}: check the userId or email, ` +
-      "or remove the resource from the program and run `pulumi refresh`",
-  );
-}
 
 /**
  * The declaration for diff, create and update (and its fleet size noted). The engine runs check
@@ -79,7 +72,7 @@ export const handlers = {
       const urn = urnOf(news);
       // The old inputs name this user: it was managed, and has gone since.
       const managedBefore = typeof olds.userId === "string" && olds.userId === inputs.userId;
-      const resolved = await resolveUser(inputs, managedBefore);
+      const resolved = await resolveUser(inputs, managedBefore, news);
       if (resolved.failures.length > 0) return { inputs: news, failures: resolved.failures };
       if (resolved.user !== undefined) {
         const conflicts = claimUser(resolved.user, urn, inputs);
@@ -203,7 +196,10 @@ export const handlers = {
         const initial = { apiEnabled: initialApiEnabled, allowedIps: found };
         throw withInitFailure(error, await partialAdoption(rt, live, news, declared, initial));
       }
-      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
+      deployment.recordManaged(live.id, {
+        ...resourceRef(urn, TYPE_NAME),
+        ...recorded(initialApiEnabled, allowlist, declared),
+      });
       return {
         id: live.id,
         outs: outputsToStore(live, value, initialApiEnabled, news, declared, allowlist),
@@ -248,8 +244,11 @@ export const handlers = {
       const allowlist = await applyAllowlist(rt, urn, live, declared, initialAllowedIps);
       const target = patchNeeded(live, value);
       if (target !== undefined) await applyApiEnabled(rt, urn, live, target, "updated");
-      deployment.recordManaged(live.id, resourceRef(urn, TYPE_NAME));
       const initial = stored.outs.initialApiEnabled;
+      deployment.recordManaged(live.id, {
+        ...resourceRef(urn, TYPE_NAME),
+        ...recorded(initial, allowlist, declared),
+      });
       // Always the full outputs: an update that returns none wipes them (pulumi/pulumi#9982).
       return { outs: outputsToStore(live, value, initial, news, declared, allowlist) };
     });
@@ -264,11 +263,7 @@ export const handlers = {
         // earlier in this deployment: releasing it now would undo that declaration.
         const manager = deployment.managerOf(userId);
         if (manager !== undefined && !isSameResource(manager, stored.urn)) {
-          say(
-            "info",
-            stored.urn,
-            `released: Vultr user ${describeUser(stored.outs)} is now managed by UserApiAccess "${manager.name}"; nothing changed`,
-          );
+          sayReleased(stored, manager);
           return;
         }
         const rt = runtime();

@@ -168,3 +168,72 @@ export function deleteTarget(
     policy === "restore" ? olds.initialApiEnabled : policy === "disable" ? false : undefined;
   return target === undefined || target === live.apiEnabled ? undefined : target;
 }
+
+const onOff = (value: boolean): string => (value ? "on" : "off");
+const listText = (entries: readonly string[]): string =>
+  entries.length === 0 ? "(empty)" : entries.join(", ");
+
+function sameEntries(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return a.length === b.length && b.every((entry) => set.has(entry));
+}
+
+/** What the resource that now manages a user recorded for it when it took it over. */
+export interface TakenOver {
+  name: string;
+  initialApiEnabled: boolean;
+  /** Absent when that resource does not manage the allowlist. */
+  initialAllowedIps?: string[];
+  onDelete: OnDeletePolicy;
+}
+
+/**
+ * What the release of a user that another resource of this deployment took over says. Nothing
+ * is written; but when that resource recorded another pre-Pulumi value than this one kept (a
+ * rename without an alias, the first resource of a swap), the original is dropped with this
+ * resource's state, and the line says which value, what is recorded instead, and what a destroy
+ * will then do. `swap` tells a replace (the user moved between two declared resources) from a
+ * rename, for the advice.
+ */
+export function releaseNote(
+  olds: AccessOutputs,
+  next: TakenOver,
+  swap: boolean,
+): { severity: "info" | "warning"; text: string } {
+  const head = `released: Vultr user ${describeUser(olds)} is now managed by UserApiAccess "${next.name}"`;
+  const them = `UserApiAccess "${next.name}"`;
+  const lost: string[] = [];
+  if (olds.initialApiEnabled !== next.initialApiEnabled) {
+    const destroy =
+      next.onDelete === "restore"
+        ? `destroying it will restore ${onOff(next.initialApiEnabled)}`
+        : next.onDelete === "disable"
+          ? `destroying it will turn API access off (onDelete "disable")`
+          : `destroying it will leave API access as it is (onDelete "retain")`;
+    lost.push(
+      `it had API access ${onOff(olds.initialApiEnabled)} before Pulumi, ${them} records ${onOff(next.initialApiEnabled)}, and ${destroy}`,
+    );
+  }
+  const before = olds.allowedIps === undefined ? undefined : olds.initialAllowedIps;
+  if (before !== undefined && next.initialAllowedIps === undefined) {
+    lost.push(
+      `it had the API allowlist ${listText(before)} before Pulumi, and ${them} does not manage the allowlist, so nothing will restore it`,
+    );
+  } else if (before !== undefined && next.initialAllowedIps !== undefined) {
+    const recorded = next.initialAllowedIps;
+    if (!sameEntries(before, recorded)) {
+      const destroy =
+        next.onDelete === "restore"
+          ? `destroying it will restore ${listText(recorded)}`
+          : `destroying it will leave the allowlist as it is (onDelete "${next.onDelete}")`;
+      lost.push(
+        `it had the API allowlist ${listText(before)} before Pulumi, ${them} records ${listText(recorded)}, and ${destroy}`,
+      );
+    }
+  }
+  if (lost.length === 0) return { severity: "info", text: `${head}; nothing changed` };
+  const advice = swap
+    ? "keep each user under its own resource (change apiEnabled, not userId) to keep the original"
+    : "use an alias to keep the original";
+  return { severity: "warning", text: `${head}; ${lost.join("; ")} — ${advice}` };
+}

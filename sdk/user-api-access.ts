@@ -32,6 +32,19 @@ export interface UserApiAccessArgs {
 }
 
 /**
+ * Whether the user may be created by a step this resource waits for: it has `dependsOn`, or its
+ * email is not a plain string (an output of another resource, say).
+ */
+function mayFollowItsUser(
+  email: pulumi.Input<string> | undefined,
+  opts: pulumi.CustomResourceOptions | undefined,
+): boolean {
+  const dependsOn = opts?.dependsOn;
+  const waits = Array.isArray(dependsOn) ? dependsOn.length > 0 : dependsOn !== undefined;
+  return waits || (email !== undefined && typeof email !== "string");
+}
+
+/**
  * Declares whether an existing Vultr sub-user may use the Vultr API, and keeps it that way:
  * every `pulumi up` compares the declaration with the live account and repairs drift, and
  * `pulumi preview` shows who gains or loses API access.
@@ -104,6 +117,10 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
         // The handlers are not told which resource they serve; with its URN the provider can
         // say things on the resource's own row and tell two declarations of one user apart.
         __urn: pulumi.createUrn(name, USER_API_ACCESS_TYPE, opts?.parent),
+        // Only the program sees that this resource waits for others: a user one of them creates
+        // is missing from the account in preview, and the provider's check warns instead of
+        // failing. Sent only when true (check never stores it): existing stacks see no change.
+        ...(mayFollowItsUser(args.email, opts) ? { __mayBeCreated: true } : {}),
       },
       opts,
       "vultr",

@@ -84,7 +84,7 @@ const NEW_BY_EMAIL = { email: "june@example.com", firstName: "June", lastName: "
  * text), and only to loopback. Heidi's resource comes first; the user adopted by id is created
  * and adopted before the one adopted by email, so each miss is confirmed in its own way.
  */
-const CREATED_EARLIER = `
+const NEW_VULTR_USER = `
 import * as pulumi from "@pulumi/pulumi";
 import { UserApiAccess } from "pulumi-vultr-user-access";
 
@@ -145,12 +145,40 @@ class NewVultrUser extends pulumi.dynamic.Resource {
     super(vultrUsers, name, { ...args, userId: undefined }, opts);
   }
 }
+`;
 
+const CREATED_EARLIER = `${NEW_VULTR_USER}
 const heidi = new UserApiAccess("heidi", { userId: "${HEIDI.id}", apiEnabled: true });
 const ivan = new NewVultrUser("ivan", { ...${JSON.stringify(NEW_BY_ID)}, apiEnabled: true }, { dependsOn: [heidi] });
 const ivanAccess = new UserApiAccess("ivan-access", { userId: ivan.id, apiEnabled: false });
 const june = new NewVultrUser("june", { ...${JSON.stringify(NEW_BY_EMAIL)}, apiEnabled: false }, { dependsOn: [ivanAccess] });
 new UserApiAccess("june-access", { email: june.email, apiEnabled: true });
+`;
+
+/** Created by the program, then adopted by email: one by a plain email and `dependsOn`. */
+const KIM = { email: "kim@example.com", firstName: "Kim", lastName: "Lindqvist" };
+/** …one by the creating resource's `email` output. */
+const LEE = { email: "lee@example.com", firstName: "Lee", lastName: "Moreau" };
+
+const CREATED_BY_EMAIL = `${NEW_VULTR_USER}
+const kim = new NewVultrUser("kim", { ...${JSON.stringify(KIM)}, apiEnabled: false });
+new UserApiAccess("kim-access", { email: "${KIM.email}", apiEnabled: true }, { dependsOn: [kim] });
+const lee = new NewVultrUser("lee", { ...${JSON.stringify(LEE)}, apiEnabled: true });
+new UserApiAccess("lee-access", { email: lee.email, apiEnabled: false });
+`;
+
+/** A typo with a dependency: the created user is not the one the email names. */
+const MO = { email: "mo@example.com", firstName: "Mo", lastName: "Farid" };
+const TYPO_WITH_DEPENDENCY = `${NEW_VULTR_USER}
+const mo = new NewVultrUser("mo", { ...${JSON.stringify(MO)}, apiEnabled: false });
+new UserApiAccess("moo-access", { email: "moo@example.com", apiEnabled: true }, { dependsOn: [mo] });
+`;
+
+/** A typo without one: nothing in this run can create the user. */
+const TYPO_PLAIN = `
+import { UserApiAccess } from "pulumi-vultr-user-access";
+
+new UserApiAccess("typo", { email: "nobdy@example.com", apiEnabled: true });
 `;
 
 const who = (user: { id: string; email: string }) => `${user.email} (${user.id})`;
@@ -204,8 +232,9 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
       expect({ bob: apiEnabled(BOB), dave: apiEnabled(DAVE), carol: apiEnabled(CAROL) }).toStrictEqual({ bob: true, dave: true, carol: false }); // prettier-ignore
       // The adoptions write; the releases of the old resources write nothing.
       expect(patches()).toStrictEqual([patchOf(DAVE, true), patchOf(CAROL, false)].sort());
+      // The rename drops the value Bob had before Pulumi with the old state: the release says so.
       expect(diagnosticsOf(up, "bob-access")).toContain(
-        `released: Vultr user ${who(BOB)} is now managed by UserApiAccess "bob"; nothing changed`,
+        `warning: released: Vultr user ${who(BOB)} is now managed by UserApiAccess "bob"; it had API access off before Pulumi, UserApiAccess "bob" records on, and destroying it will restore on — use an alias to keep the original`,
       );
       expect(up).toContain(
         `released: Vultr user ${who(CAROL)} is now managed by UserApiAccess "second"; nothing changed`,
@@ -374,6 +403,70 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
 
       const writes = harness.emulator.requestLog().filter((request) => request.method !== "GET");
       expect(writes).toStrictEqual([]);
+    });
+  });
+
+  describe("users created earlier in the same run, adopted by email, with a preview", () => {
+    const notYet = (email: string) =>
+      `warning: no Vultr user has the email ${email} yet (the account holds ${harness.emulator.listUsers().length} users); if an earlier step of this run creates it, up will adopt it, otherwise up fails`;
+    const keepKeysOf = (email: string) => {
+      const id = userByEmail(email)?.id;
+      if (id !== undefined) createdKeys.push(...harness.emulator.listApiKeys(id).map((key) => key.api_key)); // prettier-ignore
+    };
+
+    it("preview warns on each resource; up (with its preview) adopts both users", async () => {
+      const stack = await harness.newStack("created-by-email", CREATED_BY_EMAIL);
+
+      const preview = combined(await stack.run(["preview"]));
+
+      expect(diagnosticsOf(preview, "kim-access")).toContain(notYet(KIM.email));
+      expect(diagnosticsOf(preview, "lee-access")).toContain(notYet(LEE.email));
+      expect(preview).not.toContain("error:");
+      harness.emulator.clearRequestLog();
+
+      const up = combined(await stack.run(["up", "--yes"]));
+
+      const [kim, lee] = [userByEmail(KIM.email), userByEmail(LEE.email)];
+      [KIM, LEE].forEach((user) => keepKeysOf(user.email));
+      expect({ kim: kim?.api_enabled, lee: lee?.api_enabled }).toStrictEqual({ kim: true, lee: false }); // prettier-ignore
+      expect(patches()).toStrictEqual(
+        [patchOf({ id: kim?.id ?? "" }, true), patchOf({ id: lee?.id ?? "" }, false)].sort(),
+      );
+      expect(up).not.toContain("error:");
+      const state = await harness.state(stack);
+      expect(outputsOf(state, "kim-access")).toMatchObject({ userId: kim?.id, initialApiEnabled: false }); // prettier-ignore
+      expect(outputsOf(state, "lee-access")).toMatchObject({ userId: lee?.id, initialApiEnabled: true }); // prettier-ignore
+
+      await stack.run(["preview", "--expect-no-changes"]);
+    });
+
+    it("a plain email that no user has fails `pulumi preview` in check", async () => {
+      const stack = await harness.newStack("email-typo", TYPO_PLAIN);
+
+      const preview = await stack.attempt(["preview"]);
+
+      expect(preview.code).not.toBe(0);
+      expect(combined(preview)).toContain(
+        `no Vultr user has the email "nobdy@example.com" (the account holds ${harness.emulator.listUsers().length} users); check the address, or create the user first (a user this program creates: make this resource depend on it, with \`dependsOn\` or \`email: user.email\`)`,
+      );
+    });
+
+    it("an email with a dependency that creates another user: preview warns, up fails at create", async () => {
+      const stack = await harness.newStack("email-typo-dependency", TYPO_WITH_DEPENDENCY);
+
+      const preview = combined(await stack.run(["preview"]));
+      expect(diagnosticsOf(preview, "moo-access")).toContain(notYet("moo@example.com"));
+      harness.emulator.clearRequestLog();
+
+      const up = await stack.attempt(["up", "--yes"]);
+
+      keepKeysOf(MO.email);
+      expect(up.code).not.toBe(0);
+      expect(combined(up)).toContain(
+        `no Vultr user has the email moo@example.com (the account holds ${harness.emulator.listUsers().length} users), even after the steps this resource depends on ran: check the address, and the email the step that creates the user gives it, then run \`pulumi up\` again`,
+      );
+      expect(patches()).toStrictEqual([]);
+      expect([...accessResources(await harness.state(stack)).keys()]).toStrictEqual([]);
     });
   });
 

@@ -71,7 +71,37 @@ describe("checking inputs in the real provider host", () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]?.property).toBe("email");
       expect(failures[0]?.reason).toContain('no Vultr user has the email "nobody@example.com"');
-      expect(failures[0]?.reason).toContain("the account holds 14 users");
+      expect(failures[0]?.reason).toBe(
+        'no Vultr user has the email "nobody@example.com" (the account holds 14 users); check the address, or create the user first (a user this program creates: make this resource depend on it, with `dependsOn` or `email: user.email`)',
+      );
+    });
+
+    it("lets an absent email pass with a warning when a step it depends on may create the user, and create fails if it did not", async () => {
+      const fresh = await fixture.startHost();
+      const news = fixture.news(
+        { email: "later@example.com", apiEnabled: true, __mayBeCreated: true },
+        "later",
+      );
+
+      const checked = await fresh.check(urnOf("later"), {}, news);
+
+      expect(checked.failures).toStrictEqual([]);
+      // Never stored: an existing stack's inputs stay what they were.
+      expect(checked.inputs).toStrictEqual(
+        fixture.news(
+          { email: "later@example.com", apiEnabled: true, onDelete: "restore" },
+          "later",
+        ),
+      );
+      expect(fresh.output()).toContain(
+        "warning (later): no Vultr user has the email later@example.com yet (the account holds 14 users); if an earlier step of this run creates it, up will adopt it, otherwise up fails",
+      );
+      // The miss was confirmed with one more list read; create trusts it and sends nothing.
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users"]);
+      await expect(fresh.create(urnOf("later"), checked.inputs)).rejects.toThrow(
+        "no Vultr user has the email later@example.com (the account holds 14 users), even after the steps this resource depends on ran: check the address, and the email the step that creates the user gives it, then run `pulumi up` again",
+      );
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users"]);
     });
 
     it("fails a userId and an email that name different users, naming both", async () => {

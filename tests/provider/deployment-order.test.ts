@@ -87,12 +87,31 @@ describe("one deployment, declarations that move between resources", () => {
 
     expect(fixture.routes()).toStrictEqual([]);
     expect(live(user)).toBe(true);
+    // The new resource recorded the value the old one applied (on); the user's value before
+    // Pulumi (off) goes with the old state, and the release says so on the old resource.
     expect(host.output()).toContain(
-      `released: Vultr user rename@example.com (${user.id}) is now managed by UserApiAccess "renamed"; nothing changed`,
+      `warning (old): released: Vultr user rename@example.com (${user.id}) is now managed by UserApiAccess "renamed"; it had API access off before Pulumi, UserApiAccess "renamed" records on, and destroying it will restore on — use an alias to keep the original`,
     );
+    expect(renamed.outs.initialApiEnabled).toBe(true);
     await fixture.closeHosts();
     const program = { renamed: { userId: user.id, apiEnabled: true } };
     expect(await changesPlanned({ renamed }, program)).toStrictEqual([]);
+  });
+
+  it("renaming a resource that manages the allowlist names the allowlist the old one found", async () => {
+    const user = seed("rename-list", true);
+    const declaration = { userId: user.id, apiEnabled: true, allowedIps: ["8.8.8.0/24"] };
+    const before = await firstUp({ "old-list": declaration });
+    expect(before["old-list"]!.outs.initialAllowedIps).toStrictEqual(["0.0.0.0/0", "::/0"]);
+
+    const host = await fixture.startHost();
+    const renamed = await create(host, "new-list", declaration);
+    await host.delete(before["old-list"]!.id, urnOf("old-list"), before["old-list"]!.outs);
+
+    expect(renamed.outs.initialAllowedIps).toStrictEqual(["8.8.8.0/24"]);
+    expect(host.output()).toContain(
+      `warning (old-list): released: Vultr user rename-list@example.com (${user.id}) is now managed by UserApiAccess "new-list"; it had the API allowlist 0.0.0.0/0, ::/0 before Pulumi, UserApiAccess "new-list" records 8.8.8.0/24, and destroying it will restore 8.8.8.0/24 — use an alias to keep the original`,
+    );
   });
 
   it("swapping two resources' userIds leaves both users as now declared", async () => {
@@ -111,6 +130,15 @@ describe("one deployment, declarations that move between resources", () => {
     await host.delete(state.b!.id, urnOf("b"), state.b!.outs);
 
     expect([live(first), live(second)]).toStrictEqual([false, true]);
+    // a adopted `second` before b's diff said what `second` had before this stack (true): a
+    // records false, and the release of `second` by the old b says which value is dropped.
+    expect(a.outs.initialApiEnabled).toBe(false);
+    expect(host.output()).toContain(
+      `warning (b): released: Vultr user swap-two@example.com (${second.id}) is now managed by UserApiAccess "a"; it had API access on before Pulumi, UserApiAccess "a" records off, and destroying it will restore off — keep each user under its own resource (change apiEnabled, not userId) to keep the original`,
+    );
+    expect(host.output()).toContain(
+      `info (a): released: Vultr user swap-one@example.com (${first.id}) is now managed by UserApiAccess "b"; nothing changed`,
+    );
     // b's diff ran after a had adopted `second`, but before b adopted `first`: b carries the
     // value `first` had before this stack (false) forward from a, the resource it replaced.
     expect(b.outs.initialApiEnabled).toBe(false);

@@ -116,6 +116,31 @@ describe("UserApiAccess (the SDK, under pulumi.runtime.setMocks)", () => {
     );
   });
 
+  it("tells the provider when the user may be created by a step this resource waits for", async () => {
+    const creator = new UserApiAccess("creator", { userId: userId(30), apiEnabled: true });
+    const plain = new UserApiAccess("plain", { email: "plain@example.com", apiEnabled: true });
+    const waits = new UserApiAccess(
+      "waits",
+      { email: "waits@example.com", apiEnabled: true },
+      { dependsOn: [creator] },
+    );
+    const follows = new UserApiAccess("follows", { email: creator.email, apiEnabled: false });
+    const emptyDeps = new UserApiAccess(
+      "no-deps",
+      { email: "no-deps@example.com", apiEnabled: true },
+      { dependsOn: [] },
+    );
+
+    const flags = await Promise.all(
+      [plain, waits, follows, emptyDeps].map(async (resource) => {
+        const { inputs } = await registration(resource);
+        return "__mayBeCreated" in inputs ? inputs.__mayBeCreated : "absent";
+      }),
+    );
+
+    expect(flags).toStrictEqual(["absent", true, true, "absent"]);
+  });
+
   it("counts every resource of the program in the fleet size each one passes", async () => {
     const before = declaredCount();
     const fleet = [3, 4, 5].map(

@@ -1,4 +1,10 @@
-import { decideDiff, deleteTarget, outputsFor, patchNeeded } from "../../provider/reconcile";
+import {
+  decideDiff,
+  deleteTarget,
+  outputsFor,
+  patchNeeded,
+  releaseNote,
+} from "../../provider/reconcile";
 import { UNKNOWN, type AccessOutputs, type DeclaredAccess } from "../../provider/types";
 import type { VultrUser } from "../../provider/client/types";
 
@@ -133,5 +139,41 @@ describe("outputsFor", () => {
       onDelete: "disable",
     });
     expect(Object.values(outs).every((v) => v !== undefined)).toBe(true);
+  });
+});
+
+describe("releaseNote", () => {
+  const head = `released: Vultr user alice@example.com (${ID}) is now managed by UserApiAccess "new"`;
+  const next = { name: "new", initialApiEnabled: true, onDelete: "restore" as const };
+
+  it("says nothing changed when the new resource recorded the same pre-Pulumi values", () => {
+    expect(releaseNote(stored(), next, false)).toStrictEqual({
+      severity: "info",
+      text: `${head}; nothing changed`,
+    });
+  });
+
+  it.each([
+    ["restore", "destroying it will restore on"],
+    ["disable", 'destroying it will turn API access off (onDelete "disable")'],
+    ["retain", 'destroying it will leave API access as it is (onDelete "retain")'],
+  ] as const)("names the dropped api_enabled and what onDelete %s will do", (onDelete, then) => {
+    const note = releaseNote(stored({ initialApiEnabled: false }), { ...next, onDelete }, false);
+    expect(note).toStrictEqual({
+      severity: "warning",
+      text: `${head}; it had API access off before Pulumi, UserApiAccess "new" records on, and ${then} — use an alias to keep the original`,
+    });
+  });
+
+  it("names a dropped allowlist, also when the new resource does not manage it", () => {
+    const old = stored({ allowedIps: ["8.8.8.0/24"], initialAllowedIps: ["0.0.0.0/0", "::/0"] });
+    expect(releaseNote(old, next, true).text).toBe(
+      `${head}; it had the API allowlist 0.0.0.0/0, ::/0 before Pulumi, and UserApiAccess "new" does not manage the allowlist, so nothing will restore it — keep each user under its own resource (change apiEnabled, not userId) to keep the original`,
+    );
+    const managed = { ...next, initialAllowedIps: ["::/0", "0.0.0.0/0"] };
+    expect(releaseNote(old, managed, false).severity).toBe("info");
+    expect(releaseNote(old, { ...managed, initialAllowedIps: [] }, false).text).toBe(
+      `${head}; it had the API allowlist 0.0.0.0/0, ::/0 before Pulumi, UserApiAccess "new" records (empty), and destroying it will restore (empty) — use an alias to keep the original`,
+    );
   });
 });
