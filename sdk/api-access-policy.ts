@@ -80,6 +80,8 @@ export class ApiAccessPolicy extends pulumi.dynamic.Resource {
         includeAdmins: undefined,
         ...args,
         __urn: pulumi.createUrn(name, API_ACCESS_POLICY_TYPE, opts?.parent),
+        // Whether this run is a preview (see UserApiAccess); check drops it.
+        __preview: pulumi.runtime.isDryRun(),
       },
       opts,
       "vultr",

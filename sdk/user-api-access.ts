@@ -102,6 +102,9 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
         // The handlers are not told which resource they serve; with its URN the provider can
         // say things on the resource's own row and tell two declarations of one user apart.
         __urn: pulumi.createUrn(name, USER_API_ACCESS_TYPE, opts?.parent),
+        // Whether this run is a preview: the engine does not tell the provider, which would
+        // otherwise say its forecasts again in the update half of `up` (check drops it).
+        __preview: pulumi.runtime.isDryRun(),
       },
       opts,
       "vultr",
