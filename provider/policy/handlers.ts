@@ -194,7 +194,8 @@ async function enforcePolicy(
     const note = ev.plan.skippedAdmins.includes(user)
       ? notes.skippedAdmin(user)
       : notes.reportOnly(user);
-    say("warning", urn, note);
+    // Said by this pass's check or diff too: once per command, and once per `up` (its preview).
+    forecast("warning", urn, note);
   }
   refuseIfGuarded(await guardFailures(rt, ev, policy));
   const disabled: VultrUser[] = [];

@@ -81,11 +81,15 @@ describe("rough edges, in the real provider host", () => {
     it("ApiAccessPolicy: `would disable` in the preview, only `disabled` in the update", async () => {
       const ci = seed("ci", true);
       const bob = seed("bob", true);
-      const inputs = { allowed: [ci.id], __preview: true };
+      const [admin] = fixture.emulator.seedUsers([
+        { email: "admin@example.com", name: "admin", api_enabled: true, acls: ["manage_users"] },
+      ]);
+      const inputs = { allowed: [ci.id], includeAdmins: false, __preview: true };
 
       const preview = await host();
       await policy.check(preview, "api-access", inputs);
       expect(logged()).toStrictEqual([
+        `WARNING api-access: ${who(admin!)} is not allowed by the policy but holds manage_users: left alone (set includeAdmins: true to include admins)`,
         `WARNING api-access: would disable API access of ${who(bob)}: not allowed by the policy`,
       ]);
 
