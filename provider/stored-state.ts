@@ -76,8 +76,8 @@ export function stateUpgrade(stored: StoredState, urn: string | undefined): stri
   }
   return (
     "state written by an earlier release of pulumi-vultr-user-access: up will record this " +
-    "resource's URN and declaration (nothing changes in Vultr), so that refresh keeps the " +
-    "declaration and destroy reports on this resource"
+    "resource's URN and declaration (nothing changes in Vultr), so that refresh shows drift as a " +
+    "property change and destroy reports on this resource"
   );
 }
 

@@ -155,7 +155,7 @@ describeWithPulumiCli("Rough edges with the pulumi CLI", (cli) => {
       const preview = combined(await stack.run(["preview"]));
       expect(diagnosticsOf(preview, "alpha")).toStrictEqual([
         "state written by an earlier release of pulumi-vultr-user-access: up will record this resource's URN " +
-          "and declaration (nothing changes in Vultr), so that refresh keeps the declaration and destroy reports on this resource",
+          "and declaration (nothing changes in Vultr), so that refresh shows drift as a property change and destroy reports on this resource",
       ]);
       harness.emulator.clearRequestLog();
 

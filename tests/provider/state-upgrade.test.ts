@@ -98,8 +98,8 @@ describe("upgrading from 0.1, in the real provider host", () => {
     expect(planned.diff.changes).toBe("DIFF_SOME");
     expect(logged()).toStrictEqual([
       "INFO legacy: state written by an earlier release of pulumi-vultr-user-access: up will record this " +
-        "resource's URN and declaration (nothing changes in Vultr), so that refresh keeps the declaration " +
-        "and destroy reports on this resource",
+        "resource's URN and declaration (nothing changes in Vultr), so that refresh shows drift as a " +
+        "property change and destroy reports on this resource",
     ]);
     await fixture.closeHosts();
 
