@@ -148,7 +148,7 @@ export function refreshed(
   stored: StoredState,
   live: VultrUser,
   liveAllowlist: string[] | undefined,
-): { props: Record<string, unknown>; inputs: Record<string, unknown> } {
+): { props: Record<string, unknown>; inputs?: Record<string, unknown> } {
   const outs: AccessOutputs = {
     ...outputsFor(live, live.apiEnabled, stored.outs.initialApiEnabled, stored.outs.onDelete),
     ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
@@ -156,15 +156,17 @@ export function refreshed(
       ? {}
       : { initialAllowedIps: stored.outs.initialAllowedIps }),
   };
-  const declaredInputsNow = stored.inputs ?? { userId: live.id, onDelete: stored.outs.onDelete };
   const props = stateToStore(outs, {
     urn: stored.urn,
     inputs: stored.inputs,
     fleetSize: stored.fleetSize,
   });
+  // State from before the declaration was stored: the engine keeps the inputs it holds, which
+  // are what the user declared (an email stays an email) when read returns none.
+  if (stored.inputs === undefined) return { props };
   // The inputs as check returns them: the declaration and the hidden keys the SDK sends.
   const inputs = {
-    ...declaredInputsNow,
+    ...stored.inputs,
     apiEnabled: live.apiEnabled,
     ...(liveAllowlist === undefined ? {} : { allowedIps: liveAllowlist }),
     ...(stored.urn === undefined ? {} : { __urn: stored.urn }),

@@ -7,7 +7,10 @@ import { UNKNOWN, type AccessOutputs } from "./types";
 
 export interface AllowlistDecision {
   changes: boolean;
+  /** Warnings: drift, changed outside Pulumi. */
   notes: string[];
+  /** What up will do because the declaration changed (INFO). */
+  info: string[];
 }
 
 function list(entries: readonly AllowlistEntry[]): string {
@@ -33,21 +36,22 @@ export function decideAllowlist(
   declaredBefore: readonly string[] | undefined = olds.allowedIps,
 ): AllowlistDecision {
   if (declared === undefined) {
-    if (olds.allowedIps === undefined) return { changes: false, notes: [] };
+    if (olds.allowedIps === undefined) return { changes: false, notes: [], info: [] };
     return {
       changes: true,
-      notes: [
+      notes: [],
+      info: [
         `allowedIps is no longer declared: up will stop managing the API allowlist of Vultr user ${who} ` +
           "and leave it as it is",
       ],
     };
   }
-  if (declared === UNKNOWN || live === undefined) return { changes: true, notes: [] };
+  if (declared === UNKNOWN || live === undefined) return { changes: true, notes: [], info: [] };
   const { add, remove } = compareAllowlists(declared, live);
   const declaredTexts = declared.map(formatEntry);
   if (add.length === 0 && remove.length === 0) {
     // Vultr holds the declaration; an update is needed only to record it in the outputs.
-    return { changes: !sameTexts(olds.allowedIps, declaredTexts), notes: [] };
+    return { changes: !sameTexts(olds.allowedIps, declaredTexts), notes: [], info: [] };
   }
   if (sameTexts(declaredBefore, declaredTexts)) {
     const changed = [
@@ -60,6 +64,7 @@ export function decideAllowlist(
         `drift on the API allowlist of Vultr user ${who}: ${changed.join(", ")} (changed outside Pulumi) — ` +
           `up will set it back to ${declaredTexts.length === 0 ? "no entries" : declaredTexts.join(", ")}`,
       ],
+      info: [],
     };
   }
   const steps = [
@@ -68,6 +73,7 @@ export function decideAllowlist(
   ];
   return {
     changes: true,
-    notes: [`the API allowlist of Vultr user ${who} will change: ${steps.join("; ")}`],
+    notes: [],
+    info: [`the API allowlist of Vultr user ${who} will change: ${steps.join("; ")}`],
   };
 }

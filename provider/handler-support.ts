@@ -6,6 +6,7 @@
 import { unauthorizedReason } from "./client/advice";
 import { isVultrApiError } from "./client/errors";
 import { stepDeadline } from "./client/step-deadline";
+import { expectEcho } from "./host-echo";
 import { flushMessages, say, scrub } from "./messages";
 import { relieveMemory } from "./memory";
 import { noteRateLimited } from "./rate-limit-notes";
@@ -73,13 +74,18 @@ export interface HandleOptions {
 
 /** Runs a handler body; any failure reaches the engine as one clear, key-free message. */
 export async function handle<T>(body: () => Promise<T>, options: HandleOptions = {}): Promise<T> {
+  let failure: Error | undefined;
   try {
     return await stepDeadline.run(STEP_BUDGET_MS, body);
   } catch (error) {
-    throw failureFor(error, options);
+    failure = failureFor(error, options);
+    throw failure;
   } finally {
     await flushMessages();
     relieveMemory();
+    // The engine shows the failure on its resource; the host's copy of an explained one would
+    // show again under the stack. (A bug's stack trace is left to print.)
+    if (failure instanceof ExpectedFailure) expectEcho(failure);
   }
 }
 

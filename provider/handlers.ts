@@ -16,6 +16,7 @@ import {
   type AllowlistOutputs,
 } from "./access-writes";
 import { decideAllowlist } from "./allowlist-reconcile";
+import { redundantEntries } from "./allowlist";
 import { entryTexts } from "./allowlists";
 import { isVultrApiError } from "./client/errors";
 import { deployment, isSameResource, resourceRef } from "./deployment";
@@ -27,12 +28,12 @@ import {
   runtime,
   withInitFailure,
 } from "./handler-support";
-import { say } from "./messages";
+import { forecast, notePass, say } from "./messages";
 import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
 import { setConfig } from "./runtime";
-import { storedState, urnOf } from "./stored-state";
+import { stateUpgrade, storedState, urnOf } from "./stored-state";
 import { UNKNOWN, type DeclaredAccess } from "./types";
-import { isUnknown, validateInputs } from "./validate";
+import { failureText, isUnknown, validateInputs } from "./validate";
 
 /**
  * The declaration for diff, create and update (and its fleet size noted). The engine runs check
@@ -43,7 +44,7 @@ function declaredInputs(news: Record<string, unknown>): DeclaredAccess {
   const { inputs, failures } = validateInputs(news);
   if (failures.length > 0) {
     throw new ExpectedFailure(
-      `Invalid UserApiAccess inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+      `Invalid UserApiAccess inputs: ${failures.map(failureText).join("; ")}`,
     );
   }
   noteFleetSize(inputs.fleetSize, "declared");
@@ -63,9 +64,10 @@ export const handlers = {
 
   async check(
     olds: Record<string, unknown>,
-    news: Record<string, unknown>,
+    announced: Record<string, unknown>,
   ): Promise<dynamic.CheckResult> {
     return handle(async () => {
+      const news = notePass(announced);
       const { inputs, failures } = validateInputs(news);
       noteFleetSize(inputs.fleetSize, "declared");
       if (failures.length > 0) return { inputs: news, failures };
@@ -80,9 +82,10 @@ export const handlers = {
         // A new resource: only check runs in preview, so this is where a reviewer learns whose
         // access the adoption changes.
         if (Object.keys(olds).length === 0 && !isUnknown(inputs.apiEnabled)) {
-          say("info", urn, await adoptionPlan(resolved.user, inputs));
+          forecast("info", urn, await adoptionPlan(resolved.user, inputs));
         }
       }
+      for (const note of redundantEntries(news.allowedIps)) forecast("warning", urn, note);
       const { fleetSize, allowedIps, ...checked } = inputs;
       const hidden = {
         // Stored as canonical texts: what diff, create and update read back, and what
@@ -129,7 +132,7 @@ export const handlers = {
             : { initialAllowedIps: stored.outs.initialAllowedIps }),
         });
         const next = await rt.directory.get(declared.userId ?? "");
-        say("warning", urn, replaceNote(stored.outs, declared, live, next));
+        forecast("warning", urn, replaceNote(stored.outs, declared, live, next));
         return {
           changes: true,
           replaces: [declared.email !== undefined ? "email" : "userId"],
@@ -139,7 +142,7 @@ export const handlers = {
       const decision = decideDiff(stored.outs, declared, live, stored.declaredApiEnabled);
       const allowlist =
         live === undefined
-          ? { changes: false, notes: [] }
+          ? { changes: false, notes: [], info: [] }
           : decideAllowlist(
               describeUser(live),
               stored.outs,
@@ -147,11 +150,15 @@ export const handlers = {
               Array.isArray(declared.allowedIps) ? await rt.allowlists.get(live.id) : undefined,
               stored.declaredAllowedIps ?? stored.outs.allowedIps,
             );
-      for (const note of [...decision.notes, ...allowlist.notes]) say("warning", urn, note);
+      // Drift is a warning; what a changed declaration will do is information.
+      for (const note of [...decision.notes, ...allowlist.notes]) forecast("warning", urn, note);
+      for (const note of [...decision.info, ...allowlist.info]) forecast("info", urn, note);
+      const upgrade = stateUpgrade(stored, urnOf(news));
+      if (upgrade !== undefined) forecast("info", urn, upgrade);
       // Always explicit: `changes: undefined` makes the engine diff the serialized provider
       // text too, so every provider upgrade would show as an update (pulumi/pulumi#12401).
       return {
-        changes: decision.changes || allowlist.changes,
+        changes: decision.changes || allowlist.changes || upgrade !== undefined,
         replaces: decision.replaces,
         deleteBeforeReplace: false,
       };

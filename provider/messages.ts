@@ -35,6 +35,33 @@ export function say(severity: LogSeverity, urn: string | undefined, text: string
   void logToEngine(severity, scrub(text), urn);
 }
 
+/**
+ * The input the SDK adds (`pulumi.runtime.isDryRun()`): the engine tells a dynamic provider
+ * nothing of whether it serves a preview or an update, and runs check and diff in both halves of
+ * `up`, each in a fresh process. Check reads it and removes it from the inputs it returns, so it
+ * never reaches the state or `preview --diff`.
+ */
+export const PREVIEW_KEY = "__preview";
+
+/** This process's pass as check learnt it; undefined until then (refresh, destroy, older SDKs). */
+let pass: "preview" | "update" | undefined;
+
+/** Notes the pass the SDK announced, and returns the inputs without the announcement. */
+export function notePass(news: Record<string, unknown>): Record<string, unknown> {
+  const { [PREVIEW_KEY]: flag, ...rest } = news;
+  if (typeof flag === "boolean") pass = flag ? "preview" : "update";
+  return flag === undefined ? news : rest;
+}
+
+/**
+ * Says a forecast (what up will do, drift it will repair): the preview's. In the update half of
+ * `up` the preview has already said it, and the write's audit line says what was done, so a
+ * forecast is dropped there; when the pass is unknown it is said.
+ */
+export function forecast(severity: LogSeverity, urn: string | undefined, text: string): void {
+  if (pass !== "update") say(severity, urn, text);
+}
+
 /** Resolves once every message said so far has reached the engine or stdout. */
 export function flushMessages(): Promise<void> {
   return flushEngineLog();

@@ -34,8 +34,10 @@ export interface DiffDecision {
   changes: boolean;
   /** Properties whose change replaces the resource: another user is targeted. */
   replaces: string[];
-  /** Lines for the person running preview: drift and what up will do. */
+  /** Warnings for the person running preview: drift, a user gone, a replace. */
   notes: string[];
+  /** What up will do because the declaration changed (INFO: a declared change is not drift). */
+  info: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ export function decideDiff(
 ): DiffDecision {
   const who = describeUser(olds);
   if (news.userId === UNKNOWN || (news.userId === undefined && news.email === UNKNOWN)) {
-    return { changes: true, replaces: [], notes: [] };
+    return { changes: true, replaces: [], notes: [], info: [] };
   }
   if (news.userId !== undefined && news.userId !== olds.userId) {
     const property = news.email !== undefined ? "email" : "userId";
@@ -62,6 +64,7 @@ export function decideDiff(
       changes: true,
       replaces: [property],
       notes: [replaceNote(olds, news, live, undefined)],
+      info: [],
     };
   }
   if (live === undefined) {
@@ -72,9 +75,11 @@ export function decideDiff(
         `Vultr user ${who} no longer exists in the account: ` +
           "remove the resource from the program, or run `pulumi refresh` to drop it from the state",
       ],
+      info: [],
     };
   }
   const notes: string[] = [];
+  const info: string[] = [];
   let changes = false;
   if (news.apiEnabled === UNKNOWN) {
     changes = true;
@@ -87,7 +92,7 @@ export function decideDiff(
           `(changed outside Pulumi) — up will set it to ${news.apiEnabled}`,
       );
     } else {
-      notes.push(
+      info.push(
         `Vultr user ${describeUser(live)}: ${liveText}, declared ${news.apiEnabled} — ` +
           `up will ${news.apiEnabled ? "grant" : "revoke"} API access`,
       );
@@ -96,13 +101,13 @@ export function decideDiff(
     // Vultr already holds the new declaration (set in the console): no PATCH is needed, but
     // without an update the apiEnabled output would keep the old value for good.
     changes = true;
-    notes.push(
+    info.push(
       `Vultr user ${describeUser(live)} already has api_enabled ${live.apiEnabled}, ` +
         "as now declared — up will record it without changing Vultr",
     );
   }
   if (news.onDelete !== olds.onDelete) changes = true;
-  return { changes, replaces: [], notes };
+  return { changes, replaces: [], notes, info };
 }
 
 /** What preview says of a new resource: whose access its adoption changes, and how. */

@@ -63,6 +63,24 @@ export function storedState(id: string, props: Record<string, unknown>): StoredS
   return state;
 }
 
+/**
+ * State written before the URN and the declaration were stored (the 0.1 release): read and
+ * delete, which get only the stored outputs, cannot then say things on the resource or hand
+ * refresh the declaration back. The engine tells them neither (the dynamic-provider host drops
+ * the request's urn and old inputs), so the first up after the upgrade updates the resource to
+ * record them: the note says so. Undefined when nothing is missing or the URN is not known.
+ */
+export function stateUpgrade(stored: StoredState, urn: string | undefined): string | undefined {
+  if (urn === undefined || (stored.urn !== undefined && stored.inputs !== undefined)) {
+    return undefined;
+  }
+  return (
+    "state written by an earlier release of pulumi-vultr-user-access: up will record this " +
+    "resource's URN and declaration (nothing changes in Vultr), so that refresh shows drift as a " +
+    "property change and destroy reports on this resource"
+  );
+}
+
 /** The outputs to store, with the hidden keys that are known. */
 export function stateToStore(
   outs: AccessOutputs,

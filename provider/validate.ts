@@ -36,6 +36,23 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/**
+ * The engine shows a failure on a property as `property P value V has a problem`, with V looked
+ * up as a top-level input: for `allowedIps[0]` that is `{<nil>}`, for `allowedIps` the whole
+ * list in Go's notation. So allowedIps failures go on the resource (no property), their reason
+ * naming the entry.
+ */
+function onTheResource(failure: CheckFailure): CheckFailure {
+  const { property, reason } = failure;
+  if (reason.startsWith(property)) return { property: "", reason };
+  return { property: "", reason: `${property}${property.endsWith("]") ? "" : ":"} ${reason}` };
+}
+
+/** A failure as one line of an error: the property, when it names one, then the reason. */
+export function failureText(failure: CheckFailure): string {
+  return failure.property === "" ? failure.reason : `${failure.property}: ${failure.reason}`;
+}
+
 export function validateInputs(news: Record<string, unknown>): Validation {
   const failures: CheckFailure[] = [];
   const inputs: DeclaredAccess = { apiEnabled: false, onDelete: "restore" };
@@ -135,7 +152,7 @@ export function validateInputs(news: Record<string, unknown>): Validation {
       apiEnabled: isUnknown(inputs.apiEnabled) ? "unknown" : inputs.apiEnabled,
       maxEntries: DEFAULT_MAX_ALLOWLIST_ENTRIES,
     });
-    failures.push(...checked.failures);
+    failures.push(...checked.failures.map(onTheResource));
     inputs.allowedIps = pending ? UNKNOWN : checked.entries;
   }
 

@@ -86,6 +86,8 @@ export class ApiAccessPolicy extends pulumi.dynamic.Resource {
         // The users the program's UserApiAccess resources turn off: theirs, not the policy's.
         __declaredOff: declaredOffList(),
         __urn: pulumi.createUrn(name, API_ACCESS_POLICY_TYPE, opts?.parent),
+        // Whether this run is a preview (see UserApiAccess); check drops it.
+        __preview: pulumi.runtime.isDryRun(),
       },
       opts,
       "vultr",

@@ -121,6 +121,9 @@ export class UserApiAccess extends pulumi.dynamic.Resource {
         // is missing from the account in preview, and the provider's check warns instead of
         // failing. Sent only when true (check never stores it): existing stacks see no change.
         ...(mayFollowItsUser(args.email, opts) ? { __mayBeCreated: true } : {}),
+        // Whether this run is a preview: the engine does not tell the provider, which would
+        // otherwise say its forecasts again in the update half of `up` (check drops it).
+        __preview: pulumi.runtime.isDryRun(),
       },
       opts,
       "vultr",

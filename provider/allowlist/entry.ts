@@ -16,7 +16,7 @@ export interface AllowlistEntry {
 
 export type ParsedEntry = { ok: true; entry: AllowlistEntry } | { ok: false; reason: string };
 
-/** "198.51.100.0/24", "203.0.113.7/32", "2606:4700::/32", "0.0.0.0/0", "::/0". */
+/** "45.76.0.0/16", "8.8.8.8/32", "2606:4700::/32", "0.0.0.0/0", "::/0". */
 export function formatEntry(entry: { subnet: string; subnetSize: number }): string {
   return `${entry.subnet}/${entry.subnetSize}`;
 }
@@ -83,7 +83,7 @@ export function parseEntry(text: string): ParsedEntry {
       ok: false,
       reason:
         `${quoteForMessage(text)} is not an IP address or CIDR range ` +
-        `(expected e.g. 203.0.113.7, 198.51.100.0/24 or 2001:db8::/32)`,
+        `(expected e.g. 8.8.8.8, 45.76.0.0/16 or 2606:4700::/32)`,
     };
   }
   const { address } = read;

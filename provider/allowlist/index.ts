@@ -18,5 +18,6 @@ export {
   type AllowedIpsFailure,
   type AllowedIpsOptions,
   DEFAULT_MAX_ALLOWLIST_ENTRIES,
+  redundantEntries,
   validateAllowedIps,
 } from "./validate";

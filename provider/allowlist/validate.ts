@@ -4,6 +4,7 @@
  */
 import { UNKNOWN } from "../types";
 import { quoteForMessage } from "../user-id";
+import ipaddr from "ipaddr.js";
 import { formatEntry, parseEntry, sortEntries, type AllowlistEntry } from "./entry";
 import { rangeProblem } from "./public-ranges";
 
@@ -47,8 +48,8 @@ export function validateAllowedIps(
         {
           property: "allowedIps",
           reason:
-            `allowedIps must be a list of IP addresses or CIDR ranges (e.g. ["203.0.113.7", ` +
-            `"2001:db8::/32"]), got ${describeValue(value)}`,
+            `allowedIps must be a list of IP addresses or CIDR ranges (e.g. ["8.8.8.8", ` +
+            `"2606:4700::/32"]), got ${describeValue(value)}`,
         },
       ],
     };
@@ -108,4 +109,39 @@ export function validateAllowedIps(
     });
   }
   return { entries: sortEntries(entries), failures };
+}
+
+/**
+ * Entries a wider entry of the same list already admits (`["0.0.0.0/0", "8.8.8.0/24"]`): not
+ * wrong, but they change nothing, and often mean the wider one was meant to go. One note each,
+ * naming both by index; nothing for lists that do not validate.
+ */
+export function redundantEntries(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const parsed = value.map((element: unknown, index) => {
+    if (typeof element !== "string") return undefined;
+    const read = parseEntry(element);
+    return read.ok ? { index, entry: read.entry } : undefined;
+  });
+  const notes: string[] = [];
+  for (const narrow of parsed) {
+    if (narrow === undefined) continue;
+    const wider = parsed.find(
+      (other) =>
+        other !== undefined &&
+        other.entry.ipType === narrow.entry.ipType &&
+        other.entry.subnetSize < narrow.entry.subnetSize &&
+        ipaddr
+          .parse(narrow.entry.subnet)
+          .match(ipaddr.parse(other.entry.subnet), other.entry.subnetSize),
+    );
+    if (wider === undefined) continue;
+    const text = formatEntry(narrow.entry);
+    const by = formatEntry(wider.entry);
+    notes.push(
+      `allowedIps[${narrow.index}] ${text} is already admitted by ${by} (allowedIps[${wider.index}]): ` +
+        `it adds nothing — remove it, or remove ${by} if the keys should work from the narrower ranges only`,
+    );
+  }
+  return notes;
 }

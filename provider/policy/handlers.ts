@@ -8,7 +8,7 @@ import { isVultrApiError } from "../client/errors";
 import type { VultrUser } from "../client/types";
 import { deployment, resourceNameOf, resourceRef } from "../deployment";
 import { ExpectedFailure, handle, runtime } from "../handler-support";
-import { say } from "../messages";
+import { forecast, notePass, say } from "../messages";
 import { describeUser } from "../reconcile";
 import { setConfig, type Runtime } from "../runtime";
 import { refuseSelfRevocation } from "../self-revocation";
@@ -200,7 +200,8 @@ async function enforcePolicy(
     const note = ev.plan.skippedAdmins.includes(user)
       ? notes.skippedAdmin(user)
       : notes.reportOnly(user);
-    say("warning", urn, note);
+    // Said by this pass's check or diff too: once per command, and once per `up` (its preview).
+    forecast("warning", urn, note);
   }
   refuseIfGuarded(await guardFailures(rt, ev, policy));
   const disabled: VultrUser[] = [];
@@ -274,9 +275,10 @@ export const policyHandlers = {
 
   async check(
     olds: Record<string, unknown>,
-    news: Record<string, unknown>,
+    announced: Record<string, unknown>,
   ): Promise<dynamic.CheckResult> {
     return handle(async () => {
+      const news = notePass(announced);
       const { inputs, failures } = validatePolicyInputs(news);
       if (failures.length > 0) return { inputs: news, failures };
       const urn = urnOf(news);
@@ -300,7 +302,7 @@ export const policyHandlers = {
       // violator before exclusivity is switched on.
       if (Object.keys(olds).length === 0) {
         const ev = await evaluate(rt, inputs, news, resolution);
-        for (const note of planNotes(ev.plan, ev.pending)) say("warning", urn, note);
+        for (const note of planNotes(ev.plan, ev.pending)) forecast("warning", urn, note);
         if (ev.pending === false) {
           const refusals = await guardFailures(rt, ev, policy);
           if (refusals.length > 0) return { inputs: news, failures: refusals };
@@ -321,7 +323,7 @@ export const policyHandlers = {
       const urn = urnOf(news) ?? stored.urn;
       const rt = runtime();
       const ev = await evaluate(rt, declared, news);
-      for (const note of planNotes(ev.plan, ev.pending)) say("warning", urn, note);
+      for (const note of planNotes(ev.plan, ev.pending)) forecast("warning", urn, note);
       if (ev.pending !== false) return { changes: true, replaces: [], deleteBeforeReplace: false };
       refuseIfGuarded(await guardFailures(rt, ev, policyName(urn)));
       // Always explicit: `changes: undefined` makes the engine diff the serialized provider

@@ -1,6 +1,7 @@
 /**
  * Hostile `allowedIps` inputs and hostile allowlist answers, through the REAL provider host.
- * Each input is a CheckFailure naming `allowedIps` or `allowedIps[i]`, with nothing sent to the
+ * Each input is a CheckFailure on the resource whose reason names `allowedIps` or `allowedIps[i]`
+ * (the engine renders a failure on `allowedIps[i]` as `value {<nil>}`), with nothing sent to the
  * API; each answer the provider cannot trust fails the step before any write.
  */
 import type { EmulatedUser } from "../../emulator";
@@ -50,59 +51,60 @@ const INPUT_ROWS: InputRow[] = [
   {
     name: "allowedIps not a list",
     allowedIps: "8.8.8.8",
-    property: "allowedIps",
+    property: "",
     reason:
-      'allowedIps must be a list of IP addresses or CIDR ranges (e.g. ["203.0.113.7", "2001:db8::/32"]), got string "8.8.8.8"',
+      'allowedIps must be a list of IP addresses or CIDR ranges (e.g. ["8.8.8.8", "2606:4700::/32"]), got string "8.8.8.8"',
   },
   {
     name: "an element that is a number",
     allowedIps: ["8.8.8.8", 134744072],
-    property: "allowedIps[1]",
+    property: "",
     reason:
       'allowedIps[1] must be a string holding an IP address or CIDR range, got number "134744072"',
   },
   {
     name: "a 10 KB string",
     allowedIps: ["8".repeat(10_240)],
-    property: "allowedIps[0]",
-    reason: /^"8{60}… \(10240 characters\)" is not an IP address or CIDR range \(expected e\.g\./,
+    property: "",
+    reason:
+      /^allowedIps\[0\] "8{60}… \(10240 characters\)" is not an IP address or CIDR range \(expected e\.g\./,
   },
   {
     name: "host bits set: 8.8.8.5/24",
     allowedIps: ["8.8.8.5/24"],
-    property: "allowedIps[0]",
-    reason: '"8.8.8.5/24" has host bits set: did you mean 8.8.8.0/24?',
+    property: "",
+    reason: 'allowedIps[0] "8.8.8.5/24" has host bits set: did you mean 8.8.8.0/24?',
   },
   {
     name: "a private range: 10.0.0.0/8",
     allowedIps: ["10.0.0.0/8"],
-    property: "allowedIps[0]",
-    reason: '"10.0.0.0/8" is a private range: Vultr accepts public addresses only',
+    property: "",
+    reason: 'allowedIps[0] "10.0.0.0/8" is a private range: Vultr accepts public addresses only',
   },
   {
     name: "a range containing a private one: 172.0.0.0/8",
     allowedIps: ["8.8.8.8", "172.0.0.0/8"],
-    property: "allowedIps[1]",
+    property: "",
     reason:
-      '"172.0.0.0/8" contains the private range 172.16.0.0/12: Vultr accepts public addresses only',
+      'allowedIps[1] "172.0.0.0/8" contains the private range 172.16.0.0/12: Vultr accepts public addresses only',
   },
   {
     name: "IPv6 loopback ::1",
     allowedIps: ["::1"],
-    property: "allowedIps[0]",
-    reason: '"::1" is a loopback address: Vultr accepts public addresses only',
+    property: "",
+    reason: 'allowedIps[0] "::1" is a loopback address: Vultr accepts public addresses only',
   },
   {
     name: "duplicates 8.8.8.8 and 8.8.8.8/32",
     allowedIps: ["8.8.8.8", "8.8.8.8/32"],
-    property: "allowedIps[1]",
+    property: "",
     reason:
-      '"8.8.8.8/32" repeats allowedIps[0] ("8.8.8.8"): both are 8.8.8.8/32; list each range once',
+      'allowedIps[1] "8.8.8.8/32" repeats allowedIps[0] ("8.8.8.8"): both are 8.8.8.8/32; list each range once',
   },
   {
     name: "51 entries",
     allowedIps: Array.from({ length: 51 }, (_, i) => `8.8.${i}.0/24`),
-    property: "allowedIps",
+    property: "",
     reason:
       "allowedIps lists 51 entries; Vultr holds at most 50 per user: merge neighbouring addresses into wider ranges",
   },
@@ -110,16 +112,16 @@ const INPUT_ROWS: InputRow[] = [
     name: "[] with apiEnabled true",
     allowedIps: [],
     apiEnabled: true,
-    property: "allowedIps",
+    property: "",
     reason:
-      "an empty allowlist with apiEnabled: true means the user's keys work from nowhere; set apiEnabled: false instead",
+      "allowedIps: an empty allowlist with apiEnabled: true means the user's keys work from nowhere; set apiEnabled: false instead",
   },
   {
     name: "an IPv6 zone index",
     allowedIps: ["2606:4700::1%eth0"],
-    property: "allowedIps[0]",
+    property: "",
     reason:
-      '"2606:4700::1%eth0" carries a zone index (%…), which only means something on one machine',
+      'allowedIps[0] "2606:4700::1%eth0" carries a zone index (%…), which only means something on one machine',
   },
 ];
 
@@ -137,7 +139,7 @@ describe("check refuses hostile allowedIps, naming the entry, and sends nothing"
       section: "hostile allowedIps (check)",
       case: row.name,
       outcome: checked.failures.length > 0 ? "CheckFailure" : "accepted",
-      message: checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; "),
+      message: checked.failures.map((f) => f.reason).join("; "),
     });
     expect(checked.failures).toStrictEqual([
       {

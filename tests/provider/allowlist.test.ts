@@ -63,9 +63,13 @@ describe("allowedIps in the real provider host", () => {
         "invalid",
       ),
     );
-    expect(failures.map((f) => f.property)).toStrictEqual(["allowedIps[0]", "allowedIps[1]"]);
-    expect(failures[0]?.reason).toMatch(/host bits set.*did you mean 8\.8\.8\.0\/24\?/);
-    expect(failures[1]?.reason).toMatch(/private/);
+    // On the resource, the reason naming the entry: the engine renders a failure on
+    // `allowedIps[0]` as `value {<nil>}`.
+    expect(failures.map((f) => f.property)).toStrictEqual(["", ""]);
+    expect(failures[0]?.reason).toMatch(
+      /^allowedIps\[0\] "8\.8\.8\.5\/24" has host bits set.*did you mean 8\.8\.8\.0\/24\?/,
+    );
+    expect(failures[1]?.reason).toMatch(/^allowedIps\[1\] "10\.0\.0\.0\/8" is a private/);
     expect(requests()).toStrictEqual([]);
   });
 

@@ -84,6 +84,7 @@ describe("UserApiAccess (the SDK, under pulumi.runtime.setMocks)", () => {
 
     expect(Object.keys(inputs).sort()).toStrictEqual([
       "__fleetSize",
+      "__preview",
       "__provider",
       "__urn",
       "apiEnabled",
@@ -94,6 +95,8 @@ describe("UserApiAccess (the SDK, under pulumi.runtime.setMocks)", () => {
     expect(inputs.__urn).toBe(await valueOf(resource.urn));
     expect(inputs).toMatchObject({ userId: userId(2), apiEnabled: false, onDelete: "disable" });
     expect(inputs.__fleetSize).toBe(declaredCount());
+    // Whether this run is a preview, which the engine does not tell the provider.
+    expect(inputs.__preview).toBe(pulumi.runtime.isDryRun());
     // The shim, stored as a plain string: nothing secret was captured.
     expect(inputs.__provider).toBe(await serializeProvider(providerShim));
   });

@@ -4,6 +4,7 @@ import {
   formatEntry,
   parseEntry,
   readListedEntry,
+  redundantEntries,
   sortEntries,
   validateAllowedIps,
   type AllowlistEntry,
@@ -320,5 +321,45 @@ describe("compareAllowlists", () => {
     const { add, remove } = compareAllowlists([entry("8.8.8.0/24")], live);
     expect(add.map(formatEntry)).toStrictEqual(["8.8.8.0/24"]);
     expect(remove.map(formatEntry)).toStrictEqual(["8.8.8.5/24"]);
+  });
+});
+
+describe("what the messages suggest, and redundant entries", () => {
+  it("every example a syntax error gives is accepted by the same validator", () => {
+    const notAList = validateAllowedIps("8.8.8.8", on).failures[0]?.reason ?? "";
+    const notAnEntry = reasonFor("nonsense");
+    const listed = JSON.parse(/\(e\.g\. (\[.*\])\)/.exec(notAList)?.[1] ?? "[]") as string[];
+    const named = /\(expected e\.g\. (.*) or (.*)\)$/.exec(notAnEntry)?.slice(1) ?? [];
+    const examples = [...listed, ...named.flatMap((part) => part.split(", "))];
+
+    expect(examples).toStrictEqual([
+      "8.8.8.8",
+      "2606:4700::/32",
+      "8.8.8.8",
+      "45.76.0.0/16",
+      "2606:4700::/32",
+    ]);
+    expect(validateAllowedIps([...new Set(examples)], on).failures).toStrictEqual([]);
+  });
+
+  it("names an entry a wider one already admits, by index, and nothing else", () => {
+    expect(
+      redundantEntries([
+        "0.0.0.0/0",
+        "8.8.8.0/24",
+        "2606:4700::/32",
+        "45.76.0.0/16",
+        "45.76.1.0/24",
+      ]),
+    ).toStrictEqual([
+      "allowedIps[1] 8.8.8.0/24 is already admitted by 0.0.0.0/0 (allowedIps[0]): it adds nothing — remove it, or remove 0.0.0.0/0 if the keys should work from the narrower ranges only",
+      "allowedIps[3] 45.76.0.0/16 is already admitted by 0.0.0.0/0 (allowedIps[0]): it adds nothing — remove it, or remove 0.0.0.0/0 if the keys should work from the narrower ranges only",
+      "allowedIps[4] 45.76.1.0/24 is already admitted by 0.0.0.0/0 (allowedIps[0]): it adds nothing — remove it, or remove 0.0.0.0/0 if the keys should work from the narrower ranges only",
+    ]);
+    expect(redundantEntries(["8.8.8.0/24", "8.8.8.8", "::/0", "nonsense", 7])).toStrictEqual([
+      "allowedIps[1] 8.8.8.8/32 is already admitted by 8.8.8.0/24 (allowedIps[0]): it adds nothing — remove it, or remove 8.8.8.0/24 if the keys should work from the narrower ranges only",
+    ]);
+    expect(redundantEntries(["8.8.8.0/24", "2606:4700::/32"])).toStrictEqual([]);
+    expect(redundantEntries("8.8.8.8")).toStrictEqual([]);
   });
 });

@@ -38,6 +38,7 @@ describe("decideDiff", () => {
       changes: false,
       replaces: [],
       notes: [],
+      info: [],
     });
   });
 
@@ -57,7 +58,9 @@ describe("decideDiff", () => {
       live(false),
     );
     expect(decision.changes).toBe(true);
-    expect(decision.notes[0]).toMatch(/up will grant API access/);
+    // A declared change is information, not a warning.
+    expect(decision.notes).toStrictEqual([]);
+    expect(decision.info[0]).toMatch(/up will grant API access/);
   });
 
   it("replaces the resource when the declaration names another user", () => {
@@ -78,12 +81,13 @@ describe("decideDiff", () => {
       live(true),
     );
     expect(decision.changes).toBe(true);
-    expect(decision.notes[0]).toMatch(/already has api_enabled true, as now declared/);
+    expect(decision.notes).toStrictEqual([]);
+    expect(decision.info[0]).toMatch(/already has api_enabled true, as now declared/);
   });
 
   it("updates without any API call when only onDelete changes", () => {
     const decision = decideDiff(stored(), declared({ onDelete: "retain" }), live(false));
-    expect(decision).toStrictEqual({ changes: true, replaces: [], notes: [] });
+    expect(decision).toStrictEqual({ changes: true, replaces: [], notes: [], info: [] });
   });
 
   it("shows a change when the user no longer exists", () => {
