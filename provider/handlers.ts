@@ -3,7 +3,7 @@
  * directory, asks the pure core what to do, does it, and says what it did on the resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adoptionPlan, claimUser, resolveUser, TYPE_NAME } from "./access-check";
+import { checkAdoption, claimUser, resolveUser, TYPE_NAME } from "./access-check";
 import {
   applyAllowlist,
   applyApiEnabled,
@@ -27,6 +27,7 @@ import {
   withInitFailure,
 } from "./handler-support";
 import { say } from "./messages";
+import { refuseDeclaredLockout, refuseLockout, releaseChange } from "./self-revocation";
 import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
 import { setConfig } from "./runtime";
 import { storedState, urnOf } from "./stored-state";
@@ -85,9 +86,10 @@ export const handlers = {
         const conflicts = claimUser(resolved.user, urn, inputs);
         if (conflicts.length > 0) return { inputs: news, failures: conflicts };
         // A new resource: only check runs in preview, so this is where a reviewer learns whose
-        // access the adoption changes.
-        if (Object.keys(olds).length === 0 && !isUnknown(inputs.apiEnabled)) {
-          say("info", urn, await adoptionPlan(resolved.user, inputs));
+        // access the adoption changes, and where a lock-out of the running key is refused.
+        if (Object.keys(olds).length === 0) {
+          const refused = await checkAdoption(resolved.user, urn, inputs);
+          if (refused.length > 0) return { inputs: news, failures: refused };
         }
       }
       const { fleetSize, allowedIps, ...checked } = inputs;
@@ -136,6 +138,7 @@ export const handlers = {
             : { initialAllowedIps: stored.outs.initialAllowedIps }),
         });
         const next = await rt.directory.get(declared.userId ?? "");
+        if (next !== undefined) await refuseDeclaredLockout(rt, next, declared);
         say("warning", urn, replaceNote(stored.outs, declared, live, next));
         return {
           changes: true,
@@ -154,6 +157,8 @@ export const handlers = {
               Array.isArray(declared.allowedIps) ? await rt.allowlists.get(live.id) : undefined,
               stored.declaredAllowedIps ?? stored.outs.allowedIps,
             );
+      // What up would refuse, preview refuses: before any note of what up will do.
+      if (live !== undefined) await refuseDeclaredLockout(rt, live, declared);
       for (const note of [...decision.notes, ...allowlist.notes]) say("warning", urn, note);
       // Always explicit: `changes: undefined` makes the engine diff the serialized provider
       // text too, so every provider upgrade would show as an update (pulumi/pulumi#12401).
@@ -190,6 +195,7 @@ export const handlers = {
       const found = Array.isArray(declared.allowedIps)
         ? (release?.initialAllowedIps ?? entryTexts(await rt.allowlists.get(live.id)))
         : [];
+      await refuseDeclaredLockout(rt, live, declared);
       let wrote = false;
       let allowlist: AllowlistOutputs;
       try {
@@ -241,6 +247,7 @@ export const handlers = {
       const live = await rt.directory.get(stored.outs.userId);
       if (live === undefined) throw userGone(describeUser(stored.outs), await rt.directory.total());
       const value = declaredValue(declared);
+      await refuseDeclaredLockout(rt, live, declared);
       const initialAllowedIps =
         stored.outs.allowedIps === undefined ? undefined : stored.outs.initialAllowedIps;
       const allowlist = await applyAllowlist(rt, urn, live, declared, initialAllowedIps);
@@ -273,7 +280,9 @@ export const handlers = {
         const live = await rt.directory.get(userId);
         if (live === undefined) return;
         const why = `removed (onDelete "${stored.outs.onDelete}")`;
+        const target = deleteTarget(stored.outs, live);
         try {
+          await refuseLockout(rt, live, await releaseChange(rt, live, stored.outs, target));
           const { allowedIps, initialAllowedIps, onDelete } = stored.outs;
           if (
             onDelete === "restore" &&
@@ -285,7 +294,6 @@ export const handlers = {
               say("info", stored.urn, `${why}: ${line}`),
             );
           }
-          const target = deleteTarget(stored.outs, live);
           if (target !== undefined) await applyApiEnabled(rt, stored.urn, live, target, why);
         } catch (error) {
           // Deleted in Vultr between the read and the write: nothing left to release.
