@@ -27,7 +27,7 @@ import {
   withInitFailure,
 } from "./handler-support";
 import { say } from "./messages";
-import { refuseDeclaredLockout, refuseLockout, releaseChange } from "./self-revocation";
+import { refuseDeclaredLockout, refuseRelease, releaseWarning } from "./self-revocation";
 import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
 import { setConfig } from "./runtime";
 import { storedState, urnOf } from "./stored-state";
@@ -140,6 +140,9 @@ export const handlers = {
         const next = await rt.directory.get(declared.userId ?? "");
         if (next !== undefined) await refuseDeclaredLockout(rt, next, declared);
         say("warning", urn, replaceNote(stored.outs, declared, live, next));
+        const release =
+          live === undefined ? undefined : await releaseWarning(rt, live, stored.outs);
+        if (release !== undefined) say("warning", urn, release);
         return {
           changes: true,
           replaces: [declared.email !== undefined ? "email" : "userId"],
@@ -282,7 +285,7 @@ export const handlers = {
         const why = `removed (onDelete "${stored.outs.onDelete}")`;
         const target = deleteTarget(stored.outs, live);
         try {
-          await refuseLockout(rt, live, await releaseChange(rt, live, stored.outs, target));
+          await refuseRelease(rt, live, stored.outs, target);
           const { allowedIps, initialAllowedIps, onDelete } = stored.outs;
           if (
             onDelete === "restore" &&

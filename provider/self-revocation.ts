@@ -21,7 +21,7 @@ import ipaddr from "ipaddr.js";
 import { compareAllowlists, formatEntry, parseEntry, type AllowlistEntry } from "./allowlist";
 import { keyMatches } from "./client";
 import type { VultrUser } from "./client/types";
-import { describeUser } from "./reconcile";
+import { deleteTarget, describeUser } from "./reconcile";
 import { ExpectedFailure } from "./handler-support";
 import type { Runtime } from "./runtime";
 import { UNKNOWN, type AccessOutputs, type DeclaredAccess } from "./types";
@@ -176,7 +176,7 @@ export async function refuseDeclaredLockout(
  * What releasing the user writes: `target` for api_enabled (see deleteTarget), and with
  * onDelete "restore" the allowlist found at adoption.
  */
-export async function releaseChange(
+async function releaseChange(
   rt: Runtime,
   user: VultrUser,
   outs: AccessOutputs,
@@ -195,4 +195,33 @@ export async function releaseChange(
   const live = await liveAllowlist(rt, user, restore);
   const removes = restore === undefined || live === undefined ? [] : narrowedBy(restore, live);
   return { disables: target === false, removes };
+}
+
+/** Throws before a release (a delete) would lock the running key out. */
+export async function refuseRelease(
+  rt: Runtime,
+  user: VultrUser,
+  outs: AccessOutputs,
+  target: boolean | undefined,
+): Promise<void> {
+  await refuseLockout(rt, user, await releaseChange(rt, user, outs, target));
+}
+
+/**
+ * What preview can say of a release that a replace does at the end of the up: the delete that
+ * releases the old user is refused then, unless another resource of the program adopts it first.
+ */
+export async function releaseWarning(
+  rt: Runtime,
+  user: VultrUser,
+  outs: AccessOutputs,
+): Promise<string | undefined> {
+  const change = await releaseChange(rt, user, outs, deleteTarget(outs, user));
+  const refusals = await lockoutRefusals(rt, user, change);
+  if (refusals.length === 0) return undefined;
+  return (
+    `the release of Vultr user ${describeUser(user)} under onDelete "${outs.onDelete}" at the ` +
+    `end of up will fail, unless another resource of this program declares that user: ` +
+    refusals.map((refusal) => refusal.reason).join("; ")
+  );
 }

@@ -171,6 +171,35 @@ describe("guards of a deployment, in the real provider host", () => {
       expect(fixture.routes().filter((route) => route.endsWith("/apikeys"))).toHaveLength(1);
     });
 
+    it("warns in diff (preview) that a replace's release of the key's own user will fail", async () => {
+      const { admin, key } = adminWithKey("self-release");
+      const plain = seed("replaced-to", { api_enabled: true });
+      const earlier = await fixture.startHost();
+      const adopted = await fixture.adopt(earlier, "releasing", {
+        userId: admin.id,
+        apiEnabled: true,
+        onDelete: "disable",
+      });
+      await fixture.closeHosts();
+      fixture.emulator.clearRequestLog();
+
+      const preview = await hostWithKey(key);
+      const urn = urnOf("releasing");
+      const checked = await preview.check(
+        urn,
+        adopted.inputs,
+        fixture.news({ userId: plain.id, apiEnabled: true, onDelete: "disable" }, "releasing"),
+      );
+      const diff = await preview.diff(adopted.id, urn, adopted.outs, checked.inputs);
+
+      expect(diff).toMatchObject({ changes: "DIFF_SOME", replaces: ["userId"] });
+      expect(preview.output()).toContain(
+        `warning (releasing): the release of Vultr user ${admin.email} (${admin.id}) under onDelete "disable" at the end of up will fail, unless another resource of this program declares that user: ${refusal(admin)}`,
+      );
+      expect(fixture.routes().filter((route) => !route.startsWith("GET "))).toStrictEqual([]);
+      expect(fixture.routes().filter((route) => route.endsWith("/apikeys"))).toHaveLength(1);
+    });
+
     it("refuses an onDelete that would disable the key's own user", async () => {
       const { admin, key } = adminWithKey("self-delete");
       const earlier = await fixture.startHost();
