@@ -8,8 +8,9 @@ import { entryTexts } from "./allowlists";
 import type { VultrUser } from "./client/types";
 import { deployment, policyConflict, resourceRef } from "./deployment";
 import { ExpectedFailure, runtime, usersCount } from "./handler-support";
-import { say } from "./messages";
+import { forecast, say } from "./messages";
 import { adoptionNote, describeUser } from "./reconcile";
+import { declaredChange, lockoutRefusals } from "./self-revocation";
 import { urnOf } from "./stored-state";
 import { UNKNOWN, type DeclaredAccess } from "./types";
 import { isUnknown, type CheckFailure } from "./validate";
@@ -124,8 +125,24 @@ export function claimUser(
   ];
 }
 
+/**
+ * Check of a new resource (preview runs no diff for it): refuses what would lock the running key
+ * out, as create would, and otherwise says what the adoption will change.
+ */
+export async function checkAdoption(
+  user: VultrUser,
+  urn: string | undefined,
+  inputs: DeclaredAccess,
+): Promise<CheckFailure[]> {
+  const rt = runtime();
+  const refused = await lockoutRefusals(rt, user, await declaredChange(rt, user, inputs));
+  if (refused.length > 0) return refused;
+  if (!isUnknown(inputs.apiEnabled)) forecast("info", urn, await adoptionPlan(user, inputs));
+  return [];
+}
+
 /** What a new resource will do to its user: api_enabled, and the allowlist when declared. */
-export async function adoptionPlan(user: VultrUser, inputs: DeclaredAccess): Promise<string> {
+async function adoptionPlan(user: VultrUser, inputs: DeclaredAccess): Promise<string> {
   const note = adoptionNote(user, inputs.apiEnabled as boolean);
   if (inputs.allowedIps === undefined || inputs.allowedIps === UNKNOWN) return note;
   const live = await runtime().allowlists.get(user.id);

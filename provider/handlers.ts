@@ -3,7 +3,7 @@
  * directory, asks the pure core what to do, does it, and says what it did on the resource.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adoptionPlan, claimUser, resolveUser, TYPE_NAME, userGone } from "./access-check";
+import { checkAdoption, claimUser, resolveUser, TYPE_NAME, userGone } from "./access-check";
 import {
   applyAllowlist,
   applyApiEnabled,
@@ -29,6 +29,7 @@ import {
   withInitFailure,
 } from "./handler-support";
 import { forecast, notePass, say } from "./messages";
+import { refuseDeclaredLockout, refuseRelease, releaseWarning } from "./self-revocation";
 import { decideDiff, deleteTarget, describeUser, patchNeeded, replaceNote } from "./reconcile";
 import { setConfig } from "./runtime";
 import { stateUpgrade, storedState, urnOf } from "./stored-state";
@@ -80,9 +81,10 @@ export const handlers = {
         const conflicts = claimUser(resolved.user, urn, inputs);
         if (conflicts.length > 0) return { inputs: news, failures: conflicts };
         // A new resource: only check runs in preview, so this is where a reviewer learns whose
-        // access the adoption changes.
-        if (Object.keys(olds).length === 0 && !isUnknown(inputs.apiEnabled)) {
-          forecast("info", urn, await adoptionPlan(resolved.user, inputs));
+        // access the adoption changes, and where a lock-out of the running key is refused.
+        if (Object.keys(olds).length === 0) {
+          const refused = await checkAdoption(resolved.user, urn, inputs);
+          if (refused.length > 0) return { inputs: news, failures: refused };
         }
       }
       for (const note of redundantEntries(news.allowedIps)) forecast("warning", urn, note);
@@ -132,7 +134,11 @@ export const handlers = {
             : { initialAllowedIps: stored.outs.initialAllowedIps }),
         });
         const next = await rt.directory.get(declared.userId ?? "");
+        if (next !== undefined) await refuseDeclaredLockout(rt, next, declared);
         forecast("warning", urn, replaceNote(stored.outs, declared, live, next));
+        const release =
+          live === undefined ? undefined : await releaseWarning(rt, live, stored.outs);
+        if (release !== undefined) forecast("warning", urn, release);
         return {
           changes: true,
           replaces: [declared.email !== undefined ? "email" : "userId"],
@@ -150,6 +156,8 @@ export const handlers = {
               Array.isArray(declared.allowedIps) ? await rt.allowlists.get(live.id) : undefined,
               stored.declaredAllowedIps ?? stored.outs.allowedIps,
             );
+      // What up would refuse, preview refuses: before any note of what up will do.
+      if (live !== undefined) await refuseDeclaredLockout(rt, live, declared);
       // Drift is a warning; what a changed declaration will do is information.
       for (const note of [...decision.notes, ...allowlist.notes]) forecast("warning", urn, note);
       for (const note of [...decision.info, ...allowlist.info]) forecast("info", urn, note);
@@ -192,6 +200,7 @@ export const handlers = {
       const found = Array.isArray(declared.allowedIps)
         ? (release?.initialAllowedIps ?? entryTexts(await rt.allowlists.get(live.id)))
         : [];
+      await refuseDeclaredLockout(rt, live, declared);
       let wrote = false;
       let allowlist: AllowlistOutputs;
       try {
@@ -246,6 +255,7 @@ export const handlers = {
       const live = await rt.directory.get(stored.outs.userId);
       if (live === undefined) throw userGone(describeUser(stored.outs), await rt.directory.total());
       const value = declaredValue(declared);
+      await refuseDeclaredLockout(rt, live, declared);
       const initialAllowedIps =
         stored.outs.allowedIps === undefined ? undefined : stored.outs.initialAllowedIps;
       const allowlist = await applyAllowlist(rt, urn, live, declared, initialAllowedIps);
@@ -277,7 +287,9 @@ export const handlers = {
         const live = await rt.directory.get(userId);
         if (live === undefined) return;
         const why = `removed (onDelete "${stored.outs.onDelete}")`;
+        const target = deleteTarget(stored.outs, live);
         try {
+          await refuseRelease(rt, live, stored.outs, target);
           const { allowedIps, initialAllowedIps, onDelete } = stored.outs;
           if (
             onDelete === "restore" &&
@@ -289,7 +301,6 @@ export const handlers = {
               say("info", stored.urn, `${why}: ${line}`),
             );
           }
-          const target = deleteTarget(stored.outs, live);
           if (target !== undefined) await applyApiEnabled(rt, stored.urn, live, target, why);
         } catch (error) {
           // Deleted in Vultr between the read and the write: nothing left to release.

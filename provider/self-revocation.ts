@@ -1,18 +1,30 @@
 /**
- * A deployment must never revoke the key it runs with: the remaining steps would fail with 401
- * and the stack would stay stuck until somebody used the owner's key.
+ * A deployment must never lock itself out: turning off API access of the key it runs with, or
+ * narrowing the allowlist of that key's user away from the address it calls Vultr from, would
+ * make every later step fail with 401 until somebody used the owner's key.
  *
- * Only the account owner and users holding `manage_users` can run this provider, so only
- * turning API access off for a `manage_users` holder can revoke the running key. Vultr has no
- * "who am I" endpoint; `GET /users/{id}/apikeys` lists a user's keys masked but for their last
- * characters, which tells whether the running key is among them: one request per such user,
- * once per process. The owner's key belongs to no sub-user and is never refused.
+ * Only the account owner and users holding `manage_users` can run this provider, so only such a
+ * change to a `manage_users` holder can lock the running key out. Vultr has no "who am I"
+ * endpoint; `GET /users/{id}/apikeys` lists a user's keys masked but for their last characters,
+ * which tells whether the running key is among them: one request per such user, once per
+ * process, shared by check, diff and the write that follows. The owner's key belongs to no
+ * sub-user and is never refused.
+ *
+ * The provider cannot see the address it calls from (no answer carries it), so any entry removed
+ * from the live allowlist of the running key's own user counts as narrowing, including replacing
+ * "any" (0.0.0.0/0, ::/0) by ranges, unless an entry that stays contains it; adding entries
+ * never narrows. Preview refuses what up would:
+ * check for a new resource, diff for an existing one, and each write asks again (answered from
+ * the cache).
  */
+import ipaddr from "ipaddr.js";
+import { compareAllowlists, formatEntry, parseEntry, type AllowlistEntry } from "./allowlist";
 import { keyMatches } from "./client";
 import type { VultrUser } from "./client/types";
-import { describeUser } from "./reconcile";
+import { deleteTarget, describeUser } from "./reconcile";
 import { ExpectedFailure } from "./handler-support";
 import type { Runtime } from "./runtime";
+import { UNKNOWN, type AccessOutputs, type DeclaredAccess } from "./types";
 
 const MANAGE_USERS = "manage_users";
 
@@ -31,21 +43,185 @@ function runningKeyBelongsTo(rt: Runtime, user: VultrUser): Promise<boolean> {
   const answer = rt.client
     .listApiKeys(user.id)
     .then((keys) => keys.some((key) => keyMatches(key.maskedKey, rt.settings.apiKey)));
-  // A failed look-up is not an answer: the next write asks again.
+  // A failed look-up is not an answer: the next step asks again.
   answer.catch(() => ownership.delete(id));
   ownership.set(id, answer);
   return answer;
 }
 
+/** What a step is about to do to a user's access, as far as a lock-out goes. */
+export interface PlannedChange {
+  /** api_enabled goes from true to false. */
+  disables: boolean;
+  /** Entries removed from the user's live allowlist. */
+  removes: readonly AllowlistEntry[];
+}
+
+export interface LockoutRefusal {
+  property: "apiEnabled" | "allowedIps";
+  reason: string;
+}
+
+function selfRevocation(user: VultrUser): string {
+  return (
+    `refusing to disable API access of ${describeUser(user)}: the API key this deployment runs ` +
+    "with belongs to that user — run this change with the account owner's key"
+  );
+}
+
+function narrowing(user: VultrUser, removes: readonly AllowlistEntry[]): string {
+  const entries = removes.map(formatEntry).join(", ");
+  return (
+    `refusing to remove ${entries} from the API allowlist of Vultr user ${describeUser(user)}: ` +
+    "the API key this deployment runs with belongs to that user, and the provider cannot see " +
+    "the address it calls Vultr from, so this change could lock the deployment out (every later " +
+    "preview and up would fail with 401) — run this change with the account owner's key, or " +
+    `keep in allowedIps what admits the address this deployment runs from: ${entries} (this ` +
+    "key may add entries, never remove them)"
+  );
+}
+
+/** Whether every address of `inner` lies in `outer` (same family, shorter or equal prefix). */
+function within(inner: AllowlistEntry, outer: AllowlistEntry): boolean {
+  if (inner.ipType !== outer.ipType || outer.subnetSize > inner.subnetSize) return false;
+  const address = ipaddr.parse(inner.subnet);
+  const network = ipaddr.parse(outer.subnet);
+  return address.kind() === "ipv4"
+    ? (address as ipaddr.IPv4).match(network, outer.subnetSize)
+    : (address as ipaddr.IPv6).match(network, outer.subnetSize);
+}
+
 /**
- * Throws before any write that would turn API access off for the running key's own user.
+ * The entries removed from `live` whose addresses `target` no longer admits: an entry removed
+ * while a wider one stays (8.8.8.0/24 beside 0.0.0.0/0) narrows nothing.
  */
-export async function refuseSelfRevocation(rt: Runtime, user: VultrUser): Promise<void> {
-  if (!holdsManageUsers(user)) return;
-  if (await runningKeyBelongsTo(rt, user)) {
-    throw new ExpectedFailure(
-      `refusing to disable API access of ${describeUser(user)}: the API key this deployment runs ` +
-        "with belongs to that user — run this change with the account owner's key",
-    );
+export function narrowedBy(
+  target: readonly AllowlistEntry[],
+  live: readonly AllowlistEntry[],
+): AllowlistEntry[] {
+  const { remove } = compareAllowlists(target, live);
+  return remove.filter((entry) => !target.some((kept) => within(entry, kept)));
+}
+
+/**
+ * What the change would lock out, if the running key is `user`'s: nothing to ask (and no request)
+ * unless the user holds `manage_users` and the change disables it or removes an entry.
+ */
+export async function lockoutRefusals(
+  rt: Runtime,
+  user: VultrUser,
+  change: PlannedChange,
+): Promise<LockoutRefusal[]> {
+  if (!holdsManageUsers(user)) return [];
+  if (!change.disables && change.removes.length === 0) return [];
+  if (!(await runningKeyBelongsTo(rt, user))) return [];
+  return [
+    ...(change.disables ? [{ property: "apiEnabled" as const, reason: selfRevocation(user) }] : []),
+    ...(change.removes.length > 0
+      ? [{ property: "allowedIps" as const, reason: narrowing(user, change.removes) }]
+      : []),
+  ];
+}
+
+/** Throws before any write that would lock the running key out (see `lockoutRefusals`). */
+export async function refuseLockout(
+  rt: Runtime,
+  user: VultrUser,
+  change: PlannedChange,
+): Promise<void> {
+  const refusals = await lockoutRefusals(rt, user, change);
+  if (refusals.length > 0) {
+    throw new ExpectedFailure(refusals.map((refusal) => refusal.reason).join("; "));
   }
+}
+
+/** Throws before any write that would turn API access off for the running key's own user. */
+export function refuseSelfRevocation(rt: Runtime, user: VultrUser): Promise<void> {
+  return refuseLockout(rt, user, { disables: true, removes: [] });
+}
+
+/** The live allowlist, read (once per process) only when the declaration manages it. */
+function liveAllowlist(
+  rt: Runtime,
+  user: VultrUser,
+  declared: readonly AllowlistEntry[] | typeof UNKNOWN | undefined,
+): Promise<AllowlistEntry[] | undefined> {
+  return Array.isArray(declared) ? rt.allowlists.get(user.id) : Promise.resolve(undefined);
+}
+
+/** What applying `declared` to `user` would do: disable it, remove allowlist entries. */
+export async function declaredChange(
+  rt: Runtime,
+  user: VultrUser,
+  declared: DeclaredAccess,
+): Promise<PlannedChange> {
+  const live = await liveAllowlist(rt, user, declared.allowedIps);
+  const removes =
+    live === undefined || !Array.isArray(declared.allowedIps)
+      ? []
+      : narrowedBy(declared.allowedIps, live);
+  return { disables: declared.apiEnabled === false && user.apiEnabled, removes };
+}
+
+/** Throws before applying `declared` to `user` would lock the running key out. */
+export async function refuseDeclaredLockout(
+  rt: Runtime,
+  user: VultrUser,
+  declared: DeclaredAccess,
+): Promise<void> {
+  await refuseLockout(rt, user, await declaredChange(rt, user, declared));
+}
+
+/**
+ * What releasing the user writes: `target` for api_enabled (see deleteTarget), and with
+ * onDelete "restore" the allowlist found at adoption.
+ */
+async function releaseChange(
+  rt: Runtime,
+  user: VultrUser,
+  outs: AccessOutputs,
+  target: boolean | undefined,
+): Promise<PlannedChange> {
+  const restores =
+    outs.onDelete === "restore" &&
+    outs.allowedIps !== undefined &&
+    outs.initialAllowedIps !== undefined;
+  const restore = restores
+    ? (outs.initialAllowedIps ?? []).flatMap((text) => {
+        const parsed = parseEntry(text);
+        return parsed.ok ? [parsed.entry] : [];
+      })
+    : undefined;
+  const live = await liveAllowlist(rt, user, restore);
+  const removes = restore === undefined || live === undefined ? [] : narrowedBy(restore, live);
+  return { disables: target === false, removes };
+}
+
+/** Throws before a release (a delete) would lock the running key out. */
+export async function refuseRelease(
+  rt: Runtime,
+  user: VultrUser,
+  outs: AccessOutputs,
+  target: boolean | undefined,
+): Promise<void> {
+  await refuseLockout(rt, user, await releaseChange(rt, user, outs, target));
+}
+
+/**
+ * What preview can say of a release that a replace does at the end of the up: the delete that
+ * releases the old user is refused then, unless another resource of the program adopts it first.
+ */
+export async function releaseWarning(
+  rt: Runtime,
+  user: VultrUser,
+  outs: AccessOutputs,
+): Promise<string | undefined> {
+  const change = await releaseChange(rt, user, outs, deleteTarget(outs, user));
+  const refusals = await lockoutRefusals(rt, user, change);
+  if (refusals.length === 0) return undefined;
+  return (
+    `the release of Vultr user ${describeUser(user)} under onDelete "${outs.onDelete}" at the ` +
+    `end of up will fail, unless another resource of this program declares that user: ` +
+    refusals.map((refusal) => refusal.reason).join("; ")
+  );
 }

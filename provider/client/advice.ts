@@ -45,16 +45,27 @@ export interface AnsweredRequest {
   url: string;
 }
 
+/**
+ * The running key's own user does not admit this address, and only the account owner's key can
+ * change that (a sub-user's key is refused from here, whatever it would ask).
+ */
+function addressAdvice(vultrMessage: string): string {
+  const ip = /^Unauthorized IP address:?\s*([0-9a-fA-F.:]+)/i.exec(vultrMessage.trim())?.[1];
+  const entry = ip === undefined ? undefined : `${ip}/${ip.includes(":") ? 128 : 32}`;
+  const from = ip === undefined ? "this machine's address" : ip;
+  const add = entry === undefined ? "this machine's address (as /32 or /128)" : entry;
+  return (
+    `the API key this deployment runs with is refused from ${from}: add ${add} to the API ` +
+    "access control list (IP allowlist) of the key's user with the account owner's key (in the " +
+    "Vultr console under Account → API, or with `allowedIps` in a run with the owner's key), or " +
+    "run from an address that list admits"
+  );
+}
+
 export function adviceFor(status: number, vultrMessage: string, request?: AnsweredRequest): string {
   if (status === 401) {
     if (unauthorizedReason(status, vultrMessage) === "address not allowed") {
-      const ip = /^Unauthorized IP address:?\s*([0-9a-fA-F.:]+)/i.exec(vultrMessage.trim())?.[1];
-      const from = ip === undefined ? "this machine's address" : ip;
-      return (
-        `the API key's user does not allow requests from ${from}: add this address to the ` +
-        "API access control list (IP allowlist) of the key's user (in the Vultr console under " +
-        "Account → API, or with `allowedIps` on its UserApiAccess), or run from an allowed address"
-      );
+      return addressAdvice(vultrMessage);
     }
     return (
       "Vultr did not accept the API key: check `vultr:apiKey` " +

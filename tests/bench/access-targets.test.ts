@@ -4,6 +4,7 @@
  */
 import {
   allowlistReadBudget,
+  allowlistReadsOf,
   checkAllowlistTargets,
   type AllowlistScenarioResult,
 } from "../../bench/allowlist-results";
@@ -81,6 +82,16 @@ describe("allowlist verdicts", () => {
     const [check] = checkAllowlistTargets([run]);
     expect(check?.status).toBe("missed");
     expect(check?.detail).toContain("k=100 allowlist-drift-up");
+  });
+
+  it("does not count the key checks that guard removals from admins' lists as reads", () => {
+    const guarded = { ...repair, "GET /users/:id/apikeys": 2 };
+    expect(allowlistReadsOf(tally(guarded))).toBe(52);
+    expect(checkAllowlistTargets([allowlistRun(guarded)])[0]?.status).toBe("met");
+    const over = { ...guarded, "GET /users": 2 };
+    expect(checkAllowlistTargets([allowlistRun(over)])[0]?.detail).toContain(
+      "53 reads (budget 52)",
+    );
   });
 
   it("does not hold a preview to the allowlists it leaves off target (it writes nothing)", () => {

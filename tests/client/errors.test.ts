@@ -75,7 +75,7 @@ describe("a caller address outside the key's allowlist", () => {
     expect(error.message).toContain(`Setting api_enabled=false on Vultr user ${ALICE}`);
     expect(error.message).toContain('401 "Unauthorized IP address: 203.0.113.7"');
     expect(error.message).toMatch(
-      /add this address to the API access control list \(IP allowlist\)/,
+      /add 203\.0\.113\.7\/32 to the API access control list \(IP allowlist\) of the key's user with the account owner's key/,
     );
     expectKeyFree(error, OWNER_KEY);
     expect(emulator.getUser(ALICE)?.api_enabled).toBe(true);

@@ -177,7 +177,7 @@ describe("a key used from outside its user's allowlist", () => {
     expect(vultrText).toMatch(/^Unauthorized IP address/);
     expect(unauthorizedReason(401, vultrText)).toBe("address not allowed");
     expect(error.message).toMatch(
-      /add this address to the API access control list \(IP allowlist\)/,
+      /refused from 9\.9\.9\.9: add 9\.9\.9\.9\/32 to the API access control list \(IP allowlist\) of the key's user with the account owner's key/,
     );
     expect(error.message).not.toMatch(/vultr:apiKey/);
     expect(error.message).not.toContain(DAVE_KEY);

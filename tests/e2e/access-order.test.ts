@@ -1,8 +1,9 @@
 /**
  * End to end: access never reverses (issue 9), through the real pulumi CLI with the packed
  * package and the emulator as the account. A declaration that moves to another resource, a user
- * id that does not exist, a deployment whose key would revoke itself, a rotated key, and users
- * created earlier in the same deployment.
+ * id that does not exist, a deployment whose key would revoke itself or narrow its own user's
+ * allowlist (refused by `pulumi preview`, issue 16), a rotated key, and users created earlier in
+ * the same deployment.
  */
 import { randomBytes } from "node:crypto";
 import type { SeedUser } from "../../emulator";
@@ -29,6 +30,17 @@ const OPS_ADMIN = {
   acls: ["manage_users", "billing"],
   api_key: newApiKey(),
 } satisfies SeedUser;
+
+/** An admin sub-user whose own key runs the `net` stack, which manages that user's allowlist. */
+const NET_ADMIN = {
+  id: "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d",
+  email: "net-admin@example.com",
+  name: "Net Admin",
+  api_enabled: true,
+  acls: ["manage_users"],
+  api_key: newApiKey(),
+} satisfies SeedUser;
+const RANGE = "45.76.0.0/16";
 
 const OTHER_USERS = 30;
 
@@ -64,6 +76,20 @@ import { UserApiAccess } from "pulumi-vultr-user-access";
 
 new UserApiAccess("ops-admin", { userId: "${OPS_ADMIN.id}", apiEnabled: false });
 new UserApiAccess("frank", { email: "${FRANK.email}", apiEnabled: true });
+`;
+
+/** Vultr's defaults kept, one range added: no entry removed. */
+const NET_WIDENS = `
+import { UserApiAccess } from "pulumi-vultr-user-access";
+
+new UserApiAccess("net-admin", { userId: "${NET_ADMIN.id}", apiEnabled: true, allowedIps: ["0.0.0.0/0", "::/0", "${RANGE}"] });
+`;
+
+/** "Any IPv4" and "any IPv6" replaced by the range: would lock out a runner outside it. */
+const NET_NARROWS = `
+import { UserApiAccess } from "pulumi-vultr-user-access";
+
+new UserApiAccess("net-admin", { userId: "${NET_ADMIN.id}", apiEnabled: true, allowedIps: ["${RANGE}"] });
 `;
 
 const OPS_FRANK_ONLY = `
@@ -191,7 +217,7 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
 
   beforeAll(async () => {
     harness = await CliHarness.start(cli(), {
-      users: [BOB, CAROL, DAVE, FRANK, OPS_ADMIN],
+      users: [BOB, CAROL, DAVE, FRANK, OPS_ADMIN, NET_ADMIN],
       others: { count: OTHER_USERS, seed: 9 },
     });
   }, 10 * 60_000);
@@ -210,6 +236,19 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
       .requestLog()
       .filter((request) => request.method === "PATCH")
       .map((request) => `PATCH ${request.path} ${JSON.stringify(request.body)}`)
+      .sort();
+  /** Every request but a GET since the request log was last cleared. */
+  const writes = () =>
+    harness.emulator
+      .requestLog()
+      .filter((request) => request.method !== "GET")
+      .map((request) => `${request.method} ${request.path}`);
+  const keyReads = () =>
+    harness.emulator.requestLog().filter((request) => request.route === "GET /users/:id/apikeys");
+  const allowlistOf = (user: { id: string }) =>
+    harness.emulator
+      .getAllowlist(user.id)
+      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
       .sort();
   const patchOf = (user: { id: string }, value: boolean) =>
     `PATCH /users/${user.id} ${JSON.stringify({ api_enabled: value })}`;
@@ -284,27 +323,92 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
     });
   });
 
-  describe("a deployment run with an admin sub-user's own key", () => {
-    let ops: PulumiStack;
+  describe("a deployment run with an admin sub-user's own key, managing that user's allowlist", () => {
+    let net: PulumiStack;
+    let firstUp: string[];
+    let firstUpKeyReads: number;
+    const narrowing = `refusing to remove 0.0.0.0/0, ::/0 from the API allowlist of Vultr user ${who(NET_ADMIN)}: the API key this deployment runs with belongs to that user, and the provider cannot see the address it calls Vultr from, so this change could lock the deployment out (every later preview and up would fail with 401) — run this change with the account owner's key, or keep in allowedIps what admits the address this deployment runs from: 0.0.0.0/0, ::/0 (this key may add entries, never remove them)`;
 
     beforeAll(async () => {
-      ops = await harness.newStack("ops", OPS_SELF_REVOKING, OPS_ADMIN.api_key);
+      net = await harness.newStack("net", NET_WIDENS, NET_ADMIN.api_key);
+      harness.emulator.clearRequestLog();
+      await net.run(["up", "--yes", "--skip-preview"]);
+      firstUp = writes();
+      firstUpKeyReads = keyReads().length;
     });
 
-    it("refuses to disable that user's API access, and still applies the other resources", async () => {
+    it("adds entries to that user's allowlist, without reading its keys", () => {
+      expect(allowlistOf(NET_ADMIN)).toStrictEqual(["0.0.0.0/0", RANGE, "::/0"].sort());
+      expect(firstUp).toStrictEqual([`POST /users/${NET_ADMIN.id}/ip-whitelist`]);
+      expect(firstUpKeyReads).toBe(0);
+    });
+
+    it("`pulumi preview` of a narrowing fails naming the user and both ways out, writing nothing", async () => {
+      await harness.rewriteProgram(net, NET_NARROWS);
+      harness.emulator.clearRequestLog();
+
+      const preview = await net.attempt(["preview"]);
+
+      expect(preview.code).not.toBe(0);
+      expect(combined(preview)).toContain(narrowing);
+      expect(keyReads()).toHaveLength(1);
+      expect(writes()).toStrictEqual([]);
+      expect(allowlistOf(NET_ADMIN)).toStrictEqual(["0.0.0.0/0", RANGE, "::/0"].sort());
+    });
+
+    it("with the owner's key it goes through; from outside the range, the admin's key is told to use the owner's", async () => {
+      await net.setConfig("vultr:apiKey", harness.emulator.ownerKey, { secret: true });
+      await net.run(["up", "--yes", "--skip-preview"]);
+      expect(allowlistOf(NET_ADMIN)).toStrictEqual([RANGE]);
+
+      await net.setConfig("vultr:apiKey", NET_ADMIN.api_key, { secret: true });
+      harness.emulator.setClientAddress("8.8.8.8");
+      try {
+        const preview = await net.attempt(["preview"]);
+        expect(preview.code).not.toBe(0);
+        expect(combined(preview)).toContain(
+          "the API key this deployment runs with is refused from 8.8.8.8: add 8.8.8.8/32 to the API access control list (IP allowlist) of the key's user with the account owner's key (in the Vultr console under Account → API, or with `allowedIps` in a run with the owner's key), or run from an address that list admits",
+        );
+      } finally {
+        harness.emulator.setClientAddress(undefined);
+      }
+    });
+  });
+
+  describe("a deployment run with an admin sub-user's own key", () => {
+    let ops: PulumiStack;
+    const refusal = `refusing to disable API access of ${who(OPS_ADMIN)}: the API key this deployment runs with belongs to that user — run this change with the account owner's key`;
+
+    beforeAll(async () => {
+      ops = await harness.newStack("ops", OPS_FRANK_ONLY, OPS_ADMIN.api_key);
+      await ops.run(["up", "--yes", "--skip-preview"]);
+      expect(apiEnabled(FRANK)).toBe(true);
+      await harness.rewriteProgram(ops, OPS_SELF_REVOKING);
+    });
+
+    it("`pulumi preview` fails predicting the refusal to disable that user's API access", async () => {
+      harness.emulator.clearRequestLog();
+
+      const preview = await ops.attempt(["preview"]);
+
+      expect(preview.code).not.toBe(0);
+      expect(combined(preview)).toContain(refusal);
+      // What the prediction cost: one look at the admin's keys; nothing written.
+      expect(keyReads()).toHaveLength(1);
+      expect(writes()).toStrictEqual([]);
+      expect(apiEnabled(OPS_ADMIN)).toBe(true);
+    });
+
+    it("`pulumi up` fails the same way before any write", async () => {
       harness.emulator.clearRequestLog();
 
       const up = await ops.attempt(["up", "--yes", "--skip-preview"]);
 
       expect(up.code).not.toBe(0);
-      expect(combined(up)).toContain(
-        `refusing to disable API access of ${who(OPS_ADMIN)}: the API key this deployment runs with belongs to that user — run this change with the account owner's key`,
-      );
+      expect(combined(up)).toContain(refusal);
+      expect(writes()).toStrictEqual([]);
       expect(apiEnabled(OPS_ADMIN)).toBe(true);
-      expect(apiEnabled(FRANK)).toBe(true);
-      expect(patches()).toStrictEqual([patchOf(FRANK, true)]);
-      // What the check cost: one look at the admin's keys.
-      expect(harness.emulator.counters().byRoute["GET /users/:id/apikeys"]).toBe(1);
+      expect(keyReads()).toHaveLength(1);
       expect([...accessResources(await harness.state(ops)).keys()]).toStrictEqual(["frank"]);
     });
 
@@ -473,7 +577,13 @@ describeWithPulumiCli("Access never reverses, with the pulumi CLI", (cli) => {
   describe("the API keys", () => {
     it("appear in no state file, no CLI output, and no engine or plugin log", async () => {
       expect(await harness.wroteLogs()).toBe(true);
-      const keys = [harness.emulator.ownerKey, OPS_ADMIN.api_key, rotatedKey, ...createdKeys];
+      const keys = [
+        harness.emulator.ownerKey,
+        OPS_ADMIN.api_key,
+        NET_ADMIN.api_key,
+        rotatedKey,
+        ...createdKeys,
+      ];
       expect(await harness.keyLeaks(keys)).toStrictEqual({ files: [], outputs: [] });
     });
   });

@@ -150,8 +150,9 @@ describe("401 Unauthorized IP address", () => {
     observe(`401 Unauthorized IP address on ${c.request}`, message, attempts);
     expect(message).toMatch(c.label);
     expect(message).toContain('Vultr answered 401 "Unauthorized IP address: 203.0.113.7"');
-    expect(message).toMatch(/203\.0\.113\.7: add this address to the API access control list/);
-    expect(message).toMatch(/\(IP allowlist\) of the key's user/);
+    expect(message).toContain(
+      "the API key this deployment runs with is refused from 203.0.113.7: add 203.0.113.7/32 to the API access control list (IP allowlist) of the key's user with the account owner's key (in the Vultr console under Account → API, or with `allowedIps` in a run with the owner's key), or run from an address that list admits",
+    );
     expect(attempts).toBe(1);
     // Once the address is allowed, the same provider goes on.
     valueOf(await settle(lab.host.create(urn, news)));

@@ -358,8 +358,14 @@ describe("a failure between the allowlist writes and the api_enabled PATCH", () 
   });
 });
 
+/** Where the adoption failed: Check's RPC, Check's CheckFailures, or Create. */
+function failedAt(result: Adoption): string {
+  return result.ok ? "nowhere" : `${result.step} (${result.kind})`;
+}
+
 describe("the self-revocation check's request under faults", () => {
-  // Disabling a manage_users holder first lists its keys (is the running key among them?).
+  // Disabling a manage_users holder first lists its keys (is the running key among them?), in
+  // check: preview refuses what up would.
   const APIKEYS = "GET /users/:id/apikeys";
   const rows = [
     {
@@ -390,7 +396,7 @@ describe("the self-revocation check's request under faults", () => {
     },
   ] as const;
 
-  it.each(rows)("$name: the step fails before any PATCH", async (row) => {
+  it.each(rows)("$name: check fails before any PATCH", async (row) => {
     const user = adminUser();
     lab.emulator.clearRequestLog();
     lab.emulator.addFault({ method: "GET", path: `/users/${user.id}/apikeys`, ...row.fault });
@@ -405,7 +411,7 @@ describe("the self-revocation check's request under faults", () => {
       attempts: count(requests, APIKEYS),
       message,
     });
-    expect(result.ok ? undefined : result.step).toBe("create");
+    expect(failedAt(result)).toBe("check (error)");
     expect(message).toMatch(new RegExp(`^Listing the API keys of Vultr user ${user.id}: `));
     expect(message).toMatch(row.message);
     expect(count(requests, APIKEYS)).toBe(row.attempts);
@@ -461,9 +467,11 @@ describe("the self-revocation check's request under faults", () => {
       outcome: result.ok ? "succeeded" : `failed ${result.step}`,
       message,
     });
+    expect(failedAt(result)).toBe("check (CheckFailure)");
     expect(message).toBe(
-      `refusing to disable API access of ${user.email} (${user.id}): the API key this deployment runs with belongs to that user — run this change with the account owner's key`,
+      `apiEnabled: refusing to disable API access of ${user.email} (${user.id}): the API key this deployment runs with belongs to that user — run this change with the account owner's key`,
     );
+    expect(count(lab.emulator.requestLog(), APIKEYS)).toBe(1);
     expect(count(lab.emulator.requestLog(), "PATCH /users/:id")).toBe(0);
     expect(lab.emulator.getUser(user.id)?.api_enabled).toBe(true);
   });

@@ -87,25 +87,117 @@ describe("guards of a deployment, in the real provider host", () => {
       });
     }
 
-    it("refuses to disable API access of the key's own user before any PATCH", async () => {
+    const refusal = (admin: EmulatedUser) =>
+      `refusing to disable API access of ${admin.email} (${admin.id}): the API key this deployment runs with belongs to that user — run this change with the account owner's key`;
+
+    it("refuses in check (preview) to adopt the key's own user with apiEnabled: false", async () => {
       const { admin, key } = adminWithKey("self-admin");
       const host = await hostWithKey(key);
       const urn = urnOf("self");
+
       const checked = await host.check(
         urn,
         {},
         fixture.news({ userId: admin.id, apiEnabled: false }, "self"),
       );
+
+      expect(checked.failures).toStrictEqual([{ property: "apiEnabled", reason: refusal(admin) }]);
+      // What the check costs: the user, one read of its (masked) keys, and no write.
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users/:id/apikeys"]);
+
+      // A create that bypassed check refuses too, from the same answer: no request at all.
+      fixture.emulator.clearRequestLog();
+      await expect(host.create(urn, checked.inputs)).rejects.toThrow(refusal(admin));
+      expect(fixture.routes()).toStrictEqual([]);
+      expect(fixture.emulator.getUser(admin.id)?.api_enabled).toBe(true);
+      expect(host.output()).not.toContain(key);
+    });
+
+    it("refuses in diff (preview) to turn off the key's own user, before any write", async () => {
+      const { admin, key } = adminWithKey("self-diff");
+      const earlier = await fixture.startHost();
+      const adopted = await fixture.adopt(earlier, "self-diff", {
+        userId: admin.id,
+        apiEnabled: true,
+      });
+      await fixture.closeHosts();
       fixture.emulator.clearRequestLog();
 
-      await expect(host.create(urn, checked.inputs)).rejects.toThrow(
-        `refusing to disable API access of self-admin@example.com (${admin.id}): the API key this deployment runs with belongs to that user — run this change with the account owner's key`,
+      const preview = await hostWithKey(key);
+      const urn = urnOf("self-diff");
+      const checked = await preview.check(
+        urn,
+        adopted.inputs,
+        fixture.news({ userId: admin.id, apiEnabled: false }, "self-diff"),
+      );
+      expect(checked.failures).toStrictEqual([]);
+      await expect(preview.diff(adopted.id, urn, adopted.outs, checked.inputs)).rejects.toThrow(
+        refusal(admin),
       );
 
+      // The user (read by check), one read of its keys; nothing written.
+      expect(fixture.routes()).toStrictEqual(["GET /users", "GET /users/:id/apikeys"]);
       expect(fixture.emulator.getUser(admin.id)?.api_enabled).toBe(true);
-      // What the check costs: one read of the user's (masked) keys, and no PATCH.
-      expect(fixture.routes()).toStrictEqual(["GET /users/:id/apikeys"]);
-      expect(host.output()).not.toContain(key);
+      // An update that bypassed diff refuses from the same answer, writing nothing.
+      fixture.emulator.clearRequestLog();
+      await expect(preview.update(adopted.id, urn, adopted.outs, checked.inputs)).rejects.toThrow(
+        refusal(admin),
+      );
+      expect(fixture.routes()).toStrictEqual([]);
+    });
+
+    it("refuses in diff a replace that would adopt the key's own user with apiEnabled: false", async () => {
+      const { admin, key } = adminWithKey("self-replace");
+      const plain = seed("replaced-away", { api_enabled: true });
+      const earlier = await fixture.startHost();
+      const adopted = await fixture.adopt(earlier, "moving", {
+        userId: plain.id,
+        apiEnabled: false,
+      });
+      await fixture.closeHosts();
+      fixture.emulator.clearRequestLog();
+
+      const preview = await hostWithKey(key);
+      const urn = urnOf("moving");
+      const checked = await preview.check(
+        urn,
+        adopted.inputs,
+        fixture.news({ userId: admin.id, apiEnabled: false }, "moving"),
+      );
+      await expect(preview.diff(adopted.id, urn, adopted.outs, checked.inputs)).rejects.toThrow(
+        refusal(admin),
+      );
+      expect(fixture.routes().filter((route) => !route.startsWith("GET "))).toStrictEqual([]);
+      expect(fixture.routes().filter((route) => route.endsWith("/apikeys"))).toHaveLength(1);
+    });
+
+    it("warns in diff (preview) that a replace's release of the key's own user will fail", async () => {
+      const { admin, key } = adminWithKey("self-release");
+      const plain = seed("replaced-to", { api_enabled: true });
+      const earlier = await fixture.startHost();
+      const adopted = await fixture.adopt(earlier, "releasing", {
+        userId: admin.id,
+        apiEnabled: true,
+        onDelete: "disable",
+      });
+      await fixture.closeHosts();
+      fixture.emulator.clearRequestLog();
+
+      const preview = await hostWithKey(key);
+      const urn = urnOf("releasing");
+      const checked = await preview.check(
+        urn,
+        adopted.inputs,
+        fixture.news({ userId: plain.id, apiEnabled: true, onDelete: "disable" }, "releasing"),
+      );
+      const diff = await preview.diff(adopted.id, urn, adopted.outs, checked.inputs);
+
+      expect(diff).toMatchObject({ changes: "DIFF_SOME", replaces: ["userId"] });
+      expect(preview.output()).toContain(
+        `warning (releasing): the release of Vultr user ${admin.email} (${admin.id}) under onDelete "disable" at the end of up will fail, unless another resource of this program declares that user: ${refusal(admin)}`,
+      );
+      expect(fixture.routes().filter((route) => !route.startsWith("GET "))).toStrictEqual([]);
+      expect(fixture.routes().filter((route) => route.endsWith("/apikeys"))).toHaveLength(1);
     });
 
     it("refuses an onDelete that would disable the key's own user", async () => {

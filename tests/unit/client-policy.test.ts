@@ -76,15 +76,15 @@ describe("Pacer", () => {
 describe("advice", () => {
   it("names the refused address and the allowlist", () => {
     expect(adviceFor(401, "Unauthorized IP address: 203.0.113.7")).toMatch(
-      /203\.0\.113\.7.*API access control list \(IP allowlist\)/,
+      /refused from 203\.0\.113\.7: add 203\.0\.113\.7\/32 to the API access control list \(IP allowlist\) of the key's user with the account owner's key/,
     );
   });
   it("names the allowlist when the text starts with Unauthorized IP address, address or not", () => {
     expect(adviceFor(401, "Unauthorized IP address: 2001:db8::7")).toMatch(
-      /does not allow requests from 2001:db8::7: add this address to the API access control list \(IP allowlist\) of the key's user.*allowedIps.*or run from an allowed address/,
+      /is refused from 2001:db8::7: add 2001:db8::7\/128 to the API access control list \(IP allowlist\) of the key's user with the account owner's key \(in the Vultr console under Account → API, or with `allowedIps` in a run with the owner's key\), or run from an address that list admits/,
     );
     expect(adviceFor(401, "Unauthorized IP address")).toMatch(
-      /from this machine's address: add this address/,
+      /refused from this machine's address: add this machine's address \(as \/32 or \/128\) to the API access control list/,
     );
     expect(adviceFor(401, "Unauthorized IP address")).not.toMatch(/vultr:apiKey/);
   });
