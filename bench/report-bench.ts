@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { DEFAULT_MAX_RPS } from "../provider/settings";
+import { DEFAULT_MAX_RPS } from "../provider/engine/settings";
 import { findProjectRoot } from "../scripts/project-root";
 
 const USERS = 10_000;

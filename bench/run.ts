@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { DEFAULT_MAX_RPS } from "../provider/settings";
+import { DEFAULT_MAX_RPS } from "../provider/engine/settings";
 import { policyShim, providerShim } from "../sdk/provider-shim";
 import { serializeProvider } from "../tests/support/provider-host";
 import { checkAllowlistTargets, type AllowlistScenarioResult } from "./allowlist-results";

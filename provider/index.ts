@@ -1,14 +1,17 @@
 /**
  * The provider implementation, loaded by the thin shim that the SDK serializes into state
- * (`require("pulumi-vultr-user-access/provider")`).
+ * (`require("pulumi-vultr-user-access/provider")`): `handlers` and `policyHandlers` are what
+ * that shim calls, in every stack ever deployed.
  */
-export { handlers } from "./handlers";
-export * from "./types";
+export { handlers, policyHandlers } from "./dynamic";
+export * from "./user-api-access/types";
 export * from "./client";
-export { UserDirectory } from "./directory";
-export { resolveSettings, DEFAULT_MAX_RPS, type ProviderSettings } from "./settings";
-export { validateInputs } from "./validate";
-export { decideDiff, deleteTarget, outputsFor, patchNeeded } from "./reconcile";
-export { isVultrUserId } from "./user-id";
-export { logToEngine, flushEngineLog } from "./engine-log";
-export { policyHandlers } from "./policy";
+export { UserDirectory } from "./account/directory";
+export { resolveSettings, DEFAULT_MAX_RPS, type ProviderSettings } from "./engine/settings";
+export { validateInputs } from "./user-api-access/validate";
+export { decideDiff, deleteTarget, outputsFor, patchNeeded } from "./user-api-access/plan";
+export { isVultrUserId } from "./values/user-id";
+export { logToEngine, flushEngineLog } from "./engine/engine-log";
+export { userApiAccess } from "./user-api-access";
+export { apiAccessPolicy } from "./api-access-policy";
+export type * from "./engine/outcomes";

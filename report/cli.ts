@@ -10,7 +10,7 @@ import { isVultrUsageError } from "../provider/client/errors";
 import { redact } from "../provider/client/failures";
 import { Pacer } from "../provider/client/pacer";
 import { VultrUsersClient } from "../provider/client/users-client";
-import { resolveSettings } from "../provider/settings";
+import { resolveSettings } from "../provider/engine/settings";
 import { failureMessage, NO_KEY, usageMessage } from "./advice";
 import { chooseFormat, HELP, parseArguments, UsageError, type ReportOptions } from "./arguments";
 import { buildReport } from "./build";

@@ -3,7 +3,7 @@
  * addresses are parsed by ipaddr.js, never by hand.
  */
 import ipaddr from "ipaddr.js";
-import { quoteForMessage } from "../user-id";
+import { quoteForMessage } from "../values/user-id";
 
 export type IpFamily = "v4" | "v6";
 

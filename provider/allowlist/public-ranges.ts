@@ -4,7 +4,7 @@
  * registries): 172.0.0.0/8 is refused because it contains 172.16.0.0/12.
  */
 import ipaddr from "ipaddr.js";
-import { quoteForMessage } from "../user-id";
+import { quoteForMessage } from "../values/user-id";
 import { formatEntry, type AllowlistEntry, type IpFamily } from "./entry";
 
 /** Vultr's bounds: IPv4 /8–/32, IPv6 /20–/128; /0 means "any address of the family". */

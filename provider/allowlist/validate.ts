@@ -2,8 +2,8 @@
  * Validation of the `allowedIps` input for `check`: every problem is one failure naming
  * `allowedIps` or `allowedIps[i]`, with the offending text quoted.
  */
-import { UNKNOWN } from "../types";
-import { quoteForMessage } from "../user-id";
+import { UNKNOWN } from "../values/unknown";
+import { quoteForMessage } from "../values/user-id";
 import ipaddr from "ipaddr.js";
 import { formatEntry, parseEntry, sortEntries, type AllowlistEntry } from "./entry";
 import { rangeProblem } from "./public-ranges";

@@ -13,7 +13,7 @@ import { isRetryableStatus, nextDelayMs, parseRetryAfterMs } from "./retry-polic
 import { stepDeadline } from "./step-deadline";
 import { send, type HttpMethod, type RawResponse } from "./transport";
 import type { ClientSettings } from "./types";
-import { isVultrUserId, quoteForMessage } from "../user-id";
+import { isVultrUserId, quoteForMessage } from "../values/user-id";
 
 export interface ClientHooks {
   /** The process-wide pacer; every attempt (retries too) takes a slot. */

@@ -10,7 +10,7 @@ import { parseUserEnvelope, parseUsersPage } from "./parse";
 import { RequestCore, type ClientHooks } from "./request-core";
 import type { ApiKeyInfo, ClientSettings, UsersPage, VultrUser } from "./types";
 import type { AllowlistEntry } from "../allowlist";
-import { quoteForMessage } from "../user-id";
+import { quoteForMessage } from "../values/user-id";
 
 export type { ClientHooks } from "./request-core";
 

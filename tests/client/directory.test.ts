@@ -1,6 +1,6 @@
 import type { EmulatedUser, RunningEmulator } from "../../emulator";
 import type { VultrUsersClient } from "../../provider/client/users-client";
-import { UserDirectory, type DirectoryOptions } from "../../provider/directory";
+import { UserDirectory, type DirectoryOptions } from "../../provider/account/directory";
 import {
   ALICE,
   BOB,

@@ -13,8 +13,8 @@
 import { CLIENT_DEFAULTS } from "../../provider/client/types";
 import { Pacer } from "../../provider/client/pacer";
 import { VultrUsersClient } from "../../provider/client/users-client";
-import { DEFAULT_MAX_RPS } from "../../provider/settings";
-import { handlers } from "../../provider/handlers";
+import { DEFAULT_MAX_RPS } from "../../provider/engine/settings";
+import { handlers } from "../../provider";
 import type { EmulatedUser, FaultSpec } from "../../emulator";
 import { spawnEmulator, type EmulatorProcess } from "./support/emulator-process";
 import { finishTranscript, Transcript } from "./support/transcript";

@@ -8,7 +8,7 @@ import {
   logToEngine,
   type EngineLog,
   type EngineLogOptions,
-} from "../../provider/engine-log";
+} from "../../provider/engine/engine-log";
 import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from "../support/fake-engine";
 import { urnOf } from "./fixture";
 

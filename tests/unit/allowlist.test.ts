@@ -9,7 +9,7 @@ import {
   validateAllowedIps,
   type AllowlistEntry,
 } from "../../provider/allowlist";
-import { UNKNOWN } from "../../provider/types";
+import { UNKNOWN } from "../../provider/user-api-access/types";
 
 const on = { apiEnabled: true, maxEntries: DEFAULT_MAX_ALLOWLIST_ENTRIES } as const;
 

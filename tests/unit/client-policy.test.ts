@@ -12,7 +12,7 @@ import {
   nextDelayMs,
   parseRetryAfterMs,
 } from "../../provider/client/retry-policy";
-import { resolveSettings } from "../../provider/settings";
+import { resolveSettings } from "../../provider/engine/settings";
 
 describe("which statuses are retried", () => {
   it("retries 429 for any request: it was turned away before it was handled", () => {

@@ -3,7 +3,7 @@
  * entry removed from the live list whose addresses no entry that stays admits. Pure.
  */
 import { formatEntry, parseEntry, type AllowlistEntry } from "../../provider/allowlist";
-import { narrowedBy } from "../../provider/self-revocation";
+import { narrowedBy } from "../../provider/account/key-ownership";
 
 function entries(...texts: string[]): AllowlistEntry[] {
   return texts.map((text) => {

@@ -4,8 +4,12 @@ import {
   outputsFor,
   patchNeeded,
   releaseNote,
-} from "../../provider/reconcile";
-import { UNKNOWN, type AccessOutputs, type DeclaredAccess } from "../../provider/types";
+} from "../../provider/user-api-access/plan";
+import {
+  UNKNOWN,
+  type AccessOutputs,
+  type DeclaredAccess,
+} from "../../provider/user-api-access/types";
 import type { VultrUser } from "../../provider/client/types";
 
 const ID = "cb676a46-66fd-4dfb-b839-443f2e6c0b60";

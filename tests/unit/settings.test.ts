@@ -4,7 +4,7 @@
  */
 import { adviceFor } from "../../provider/client/advice";
 import { isVultrUsageError } from "../../provider/client/errors";
-import { resolveSettings, VULTR_DOCUMENTED_RPS } from "../../provider/settings";
+import { resolveSettings, VULTR_DOCUMENTED_RPS } from "../../provider/engine/settings";
 
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
