@@ -10,8 +10,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { setConfig } from "./account/runtime";
 import { apiAccessPolicy } from "./api-access-policy";
-import { initFailureOf } from "./engine/failures";
-import { handle } from "./engine/handle";
+import { initFailureOf } from "./engine/handler-support";
+import { handle } from "./engine/handler-support";
 import { notePass } from "./engine/messages";
 import type { Props, ResourceHandlers, StepContext } from "./engine/outcomes";
 import { urnOf } from "./engine/urn";

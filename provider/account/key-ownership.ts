@@ -21,7 +21,7 @@ import ipaddr from "ipaddr.js";
 import { compareAllowlists, formatEntry, type AllowlistEntry } from "../allowlist";
 import { keyMatches } from "../client";
 import type { VultrUser } from "../client/types";
-import { ExpectedFailure } from "../engine/failures";
+import { ExpectedFailure } from "../engine/handler-support";
 import { describeUser } from "./naming";
 import type { Runtime } from "./runtime";
 

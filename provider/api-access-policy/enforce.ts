@@ -7,7 +7,7 @@ import { describeUser } from "../account/naming";
 import { account } from "../account/runtime";
 import { isVultrApiError } from "../client/errors";
 import type { VultrUser } from "../client/types";
-import { ExpectedFailure, withInitFailure } from "../engine/failures";
+import { ExpectedFailure, withInitFailure } from "../engine/handler-support";
 import { forecast, say } from "../engine/messages";
 import {
   declaredPolicy,

@@ -8,7 +8,7 @@ import { refuseSelfRevocation } from "../account/key-ownership";
 import { describeUser } from "../account/naming";
 import type { Runtime } from "../account/runtime";
 import type { VultrUser } from "../client/types";
-import { ExpectedFailure } from "../engine/failures";
+import { ExpectedFailure } from "../engine/handler-support";
 import { resourceNameOf } from "../engine/urn";
 import type { CheckFailure } from "../engine/outcomes";
 import { UNKNOWN } from "../values/unknown";

@@ -2,7 +2,7 @@
  * What a resource's handlers take and answer, as plain data: a front door (the dynamic provider
  * in `../dynamic.ts`, a provider plugin later) turns the engine's requests into these calls and
  * the answers back into the engine's results. Failures are thrown: an ExpectedFailure
- * (`./failures`) is explained, anything else is a bug.
+ * (`./handler-support`) is explained, anything else is a bug.
  */
 
 /** Inputs or outputs of a resource, as the engine holds them (with the provider's hidden keys). */

@@ -10,7 +10,7 @@ import { describeUser } from "../account/naming";
 import { account } from "../account/runtime";
 import { redundantEntries } from "../allowlist";
 import { isVultrApiError } from "../client/errors";
-import { ExpectedFailure, withInitFailure } from "../engine/failures";
+import { ExpectedFailure, withInitFailure } from "../engine/handler-support";
 import { forecast, say } from "../engine/messages";
 import { failureText, type ResourceHandlers } from "../engine/outcomes";
 import { isUnknown, UNKNOWN } from "../values/unknown";

@@ -10,7 +10,7 @@ import { describeUser, usersCount } from "../account/naming";
 import { account } from "../account/runtime";
 import { compareAllowlists } from "../allowlist";
 import type { VultrUser } from "../client/types";
-import { ExpectedFailure } from "../engine/failures";
+import { ExpectedFailure } from "../engine/handler-support";
 import { forecast, say } from "../engine/messages";
 import type { CheckFailure } from "../engine/outcomes";
 import { isUnknown, UNKNOWN } from "../values/unknown";

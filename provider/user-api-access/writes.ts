@@ -10,7 +10,7 @@ import type { Runtime } from "../account/runtime";
 import { parseEntry, type AllowlistEntry } from "../allowlist";
 import { isVultrApiError } from "../client/errors";
 import type { VultrUser } from "../client/types";
-import { ExpectedFailure, type InitFailure } from "../engine/failures";
+import { ExpectedFailure, type InitFailure } from "../engine/handler-support";
 import { say } from "../engine/messages";
 import { UNKNOWN } from "../values/unknown";
 import { outputsFor, releaseNote } from "./plan";

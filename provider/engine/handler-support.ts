@@ -1,14 +1,32 @@
 /**
  * What every step needs around its handler: one step budget, failures turned into clear key-free
- * messages, and the messages flushed to the engine before the step ends.
+ * messages (an expected failure, a create that failed after writing), and the messages flushed
+ * to the engine before the step ends.
  */
 import { unauthorizedReason } from "../client/advice";
 import { isVultrApiError } from "../client/errors";
 import { stepDeadline } from "../client/step-deadline";
-import { ExpectedFailure, initFailureOf } from "./failures";
 import { expectEcho } from "./host-echo";
 import { flushMessages, scrub } from "./messages";
 import { relieveMemory } from "./memory";
+
+/**
+ * A failure the provider expected and explained (bad input, an answer from Vultr, a refusal):
+ * its message is the whole story. The dynamic-provider host prints `${error}: ${error.stack}`
+ * for failed steps next to the step's error, so such a failure carries no stack trace — it
+ * would only point into compiled files the package does not ship as sources.
+ */
+export class ExpectedFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpectedFailure";
+    this.stack = "";
+  }
+
+  override toString(): string {
+    return this.message;
+  }
+}
 
 /**
  * A step (with its reads and writes, and their retries) fails within this long, not counting
@@ -60,6 +78,26 @@ function failureFor(error: unknown, options: HandleOptions): Error {
     if (error instanceof Error && error.stack !== undefined) failure.stack = scrub(error.stack);
   }
   return keepInitFailure(error, failure, text);
+}
+
+/** What a create that wrote something before it failed hands the engine to keep in state. */
+export interface InitFailure {
+  /** The resource id: the engine keeps the resource (ErrorResourceInitFailed). */
+  id: string;
+  /** The outputs that describe what was applied (the front door adds what it keeps beside). */
+  properties: Record<string, unknown>;
+}
+
+/** Marks `error` as a create that failed after writing: state will record `init`. */
+export function withInitFailure(error: unknown, init: InitFailure): unknown {
+  return error instanceof Error ? Object.assign(error, init) : error;
+}
+
+/** The init failure `error` carries, if any. */
+export function initFailureOf(error: unknown): InitFailure | undefined {
+  const init = error as Partial<InitFailure> | null;
+  if (typeof init?.id !== "string" || typeof init.properties !== "object") return undefined;
+  return { id: init.id, properties: init.properties };
 }
 
 /**
