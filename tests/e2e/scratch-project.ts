@@ -35,18 +35,34 @@ export class ScratchProject {
 
   /** Builds and packs the package, and installs it with the Pulumi SDK into a fresh directory. */
   static async install(projectRoot: string): Promise<ScratchProject> {
+    return ScratchProject.installTarball((dir) =>
+      packFromSources(projectRoot, path.join(dir, "package")),
+    );
+  }
+
+  /** Installs a tarball `pack` makes (given the fresh directory) with the Pulumi SDK. */
+  static async installTarball(pack: (dir: string) => Promise<string>): Promise<ScratchProject> {
     const dir = await mkdtemp(path.join(tmpdir(), "pulumi-vultr-scratch-"));
-    const tarball = await packFromSources(projectRoot, path.join(dir, "package"));
+    const tarball = await pack(dir);
     await writeFile(
       path.join(dir, "package.json"),
       JSON.stringify({ name: "scratch-programs", private: true }, null, 2),
     );
-    await run(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, ...USER_DEPENDENCIES],
-      { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
-    );
-    return new ScratchProject(dir);
+    const scratch = new ScratchProject(dir);
+    await scratch.npmInstall([tarball, ...USER_DEPENDENCIES]);
+    return scratch;
+  }
+
+  /** Installs another tarball of the package over the one installed, as a user upgrades. */
+  async upgrade(tarball: string): Promise<void> {
+    await this.npmInstall([tarball]);
+  }
+
+  private async npmInstall(specs: readonly string[]): Promise<void> {
+    await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...specs], {
+      cwd: this.dir,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   }
 
   /** Writes a TypeScript program as its own Pulumi project and returns its directory. */
@@ -69,7 +85,7 @@ export class ScratchProject {
  * the clone's own dist/ would race with suites that load it, and packing dist/ as it is could
  * test a stale build.
  */
-async function packFromSources(projectRoot: string, stagingDir: string): Promise<string> {
+export async function packFromSources(projectRoot: string, stagingDir: string): Promise<string> {
   await mkdir(stagingDir, { recursive: true });
   for (const file of ["package.json", "README.md", "LICENSE"]) {
     const source = path.join(projectRoot, file);
