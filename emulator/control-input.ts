@@ -97,6 +97,7 @@ const KNOWN_USER_FIELDS = new Set([
 /**
  * Drift: any user field but the id, unvalidated beyond its type so tests can put the account
  * into states the API would refuse (an ACL Vultr added later, an odd email, a private range).
+ * Allowlist entries given without a date are dated `now` (the emulator's clock).
  */
 export function userChanges(input: unknown, random: RandomSource, now: number): UserChanges {
   const fields = asRecord(input, "The user changes");
