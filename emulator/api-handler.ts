@@ -10,6 +10,7 @@ import {
   sendEmpty,
   sendJson,
   sendText,
+  stampDate,
 } from "./http-exchange";
 import type { LoggedRequest } from "./request-log";
 import type { FaultSpec } from "./types";
@@ -48,7 +49,7 @@ export async function handleApiRequest(
     path,
     query,
     route: route?.route ?? "UNKNOWN",
-    at: Date.now(),
+    at: state.clock.now(),
   });
 
   try {
@@ -81,15 +82,17 @@ async function respond(
     logged.recordFault(fault.kind);
     if (isAnswering(fault)) {
       if (fault.kind !== "hang") await wait(state.latencyMs);
+      stampDate(response, state.clock.now());
       return logged.answered(answerWithFault(fault, request, response));
     }
     await wait(fault.delayMs ?? 0);
   }
 
   const source = request.socket.remoteAddress ?? "";
-  if (!state.limiter.tryAccept(source, Date.now())) {
-    const retryAfter = state.limiter.retryAfterSeconds(source, Date.now());
+  if (!state.limiter.tryAccept(source, state.clock.now())) {
+    const retryAfter = state.limiter.retryAfterSeconds(source, state.clock.now());
     await wait(state.latencyMs);
+    stampDate(response, state.clock.now());
     sendText(response, 429, RATE_LIMITED_BODY, {
       "content-type": "application/json",
       "retry-after": String(retryAfter),
@@ -98,10 +101,12 @@ async function respond(
   }
 
   await wait(state.latencyMs);
+  const now = state.clock.now();
   const answer = answerApiRequest(
     { route, query, authorization: request.headers.authorization, body },
-    state.account(Date.now()),
+    state.account(now),
   );
+  stampDate(response, now);
   if (answer.body === undefined) sendEmpty(response, answer.status);
   else sendJson(response, answer.status, answer.body);
   logged.answered(answer.status, { patchApplied: answer.patchApplied === true });

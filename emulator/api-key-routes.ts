@@ -16,14 +16,28 @@ export function listApiKeys(user: EmulatedUser, account: Account): ApiAnswer {
   };
 }
 
-/** 202 Accepted, as the 2026 spec says, with the new key in clear text. */
+/**
+ * 202 Accepted, as the 2026 spec says, with the new key in clear text (the docs') or no body
+ * (the spec's), as `createKeyAnswer` says. The name's length and the number of keys are limited
+ * by knobs, Vultr's own limits being undocumented.
+ */
 export function createApiKey(user: EmulatedUser, body: unknown, account: Account): ApiAnswer {
   const parsed = newKeyFromBody(body, account.now);
   if (!parsed.ok) return badRequest(parsed.reason);
+  const { apiKeyNameMaxLength: maxName, apiKeysPerUser: maxKeys } = account.behaviour;
+  if (maxName > 0 && [...parsed.value.name].length > maxName) {
+    return badRequest(`name must be at most ${maxName} characters.`);
+  }
+  if (maxKeys > 0 && user.api_keys.length >= maxKeys) {
+    return badRequest(
+      `User already has the maximum of ${maxKeys} API keys; delete one before creating another.`,
+    );
+  }
   let id = account.random.uuid();
   while (user.api_keys.some((key) => key.id === id)) id = account.random.uuid();
   const key: EmulatedApiKey = { id, api_key: freshKeyValue(account), ...parsed.value };
   account.users.update(user.id, { api_keys: [...user.api_keys, key] });
+  if (account.behaviour.createKeyAnswer === "empty") return { status: 202 };
   return { status: 202, body: { api_key: apiKeyJson(key, false) } };
 }
 

@@ -20,6 +20,7 @@ import { createApiKey, deleteApiKey, listApiKeys } from "./api-key-routes";
 import { identifyCaller, mayManageUsers, type Caller } from "./auth";
 import { errorBody, type RequestBody } from "./http-exchange";
 import type { EmulatedUser } from "./types";
+import { isoSeconds } from "./user-profile";
 import { createUser, deleteUser, listUsers, publicUser, updateUser } from "./user-routes";
 
 export type { Account } from "./account";
@@ -101,6 +102,10 @@ export function answerApiRequest(request: ApiRequest, account: Account): ApiAnsw
   if (caller === undefined) return INVALID_TOKEN;
   const refusal = addressRefusal(caller, account.clientAddress);
   if (refusal !== undefined) return refusal;
+  // A sub-user's accepted request is their activity; the owner is nobody's user.
+  if (caller.kind === "user") {
+    account.users.update(caller.user.id, { last_activity: isoSeconds(account.now) });
+  }
   const { route } = request;
   if (route === undefined) return NOT_FOUND;
   if (!mayManageUsers(caller)) return FORBIDDEN;

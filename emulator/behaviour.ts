@@ -1,7 +1,7 @@
 import { peerAddress } from "./address-policy";
 import { asRecord, nonNegativeInteger } from "./control-input";
 import { EmulatorInputError } from "./errors";
-import type { ApiBehaviour } from "./types";
+import type { ApiBehaviour } from "./api-behaviour";
 
 export const DEFAULT_BEHAVIOUR = {
   patchStatus: 204,
@@ -10,6 +10,9 @@ export const DEFAULT_BEHAVIOUR = {
   allowlistMaxEntries: 50,
   allowlistHostBits: "reject",
   allowlistAbsentRemoveStatus: 404,
+  createKeyAnswer: "key",
+  apiKeyNameMaxLength: 64,
+  apiKeysPerUser: 10,
 } as const satisfies ApiBehaviour;
 
 const BEHAVIOUR_KEYS = Object.keys(DEFAULT_BEHAVIOUR) as (keyof ApiBehaviour)[];
@@ -39,8 +42,13 @@ export function withBehaviour(current: ApiBehaviour, input: unknown): ApiBehavio
         if (typeof value !== "boolean") throw new EmulatorInputError(`${key} must be a boolean.`);
         next[key] = value;
         break;
+      case "createKeyAnswer":
+        next.createKeyAnswer = oneOf(value, ["key", "empty"] as const, key);
+        break;
       case "allowlistMaxEntries":
-        next.allowlistMaxEntries = nonNegativeInteger(value, key);
+      case "apiKeyNameMaxLength":
+      case "apiKeysPerUser":
+        next[key] = nonNegativeInteger(value, key);
         break;
     }
   }

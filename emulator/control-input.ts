@@ -97,8 +97,9 @@ const KNOWN_USER_FIELDS = new Set([
 /**
  * Drift: any user field but the id, unvalidated beyond its type so tests can put the account
  * into states the API would refuse (an ACL Vultr added later, an odd email, a private range).
+ * Allowlist entries given without a date are dated `now` (the emulator's clock).
  */
-export function userChanges(input: unknown, random: RandomSource): UserChanges {
+export function userChanges(input: unknown, random: RandomSource, now: number): UserChanges {
   const fields = asRecord(input, "The user changes");
   if ("id" in fields) throw new EmulatorInputError("id cannot be changed.");
   const unknown = Object.keys(fields).filter((key) => !KNOWN_USER_FIELDS.has(key));
@@ -130,7 +131,7 @@ export function userChanges(input: unknown, random: RandomSource): UserChanges {
   if (fields["api_keys"] !== undefined)
     changes.api_keys = apiKeysFromInput(fields["api_keys"], random);
   if (fields["ip_whitelist"] !== undefined) {
-    changes.ip_whitelist = allowlistFromInput(fields["ip_whitelist"], isoSeconds(Date.now()));
+    changes.ip_whitelist = allowlistFromInput(fields["ip_whitelist"], isoSeconds(now));
   }
   return changes;
 }

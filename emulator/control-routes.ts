@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkedClientAddress, withBehaviour } from "./behaviour";
+import { checkedClockOffset } from "./clock";
 import { asRecord, nonNegativeInteger } from "./control-input";
 import { controlUserRoute, type ControlAnswer } from "./control-user-routes";
 import type { EmulatorState } from "./emulator-state";
@@ -90,6 +91,7 @@ function settings(state: EmulatorState) {
   return {
     latencyMs: state.latencyMs,
     rateLimitPerSecond: state.rateLimitPerSecond,
+    clockOffsetSeconds: state.clockOffsetSeconds(),
     ...state.behaviour(),
     clientAddress: state.getClientAddress() ?? null,
   };
@@ -107,6 +109,10 @@ function changeSettings(input: unknown, state: EmulatorState) {
       ? undefined
       : nonNegativeInteger(fields["rateLimitPerSecond"], "rateLimitPerSecond");
   const behaviour = withBehaviour(state.behaviour(), fields);
+  const clockOffset =
+    fields["clockOffsetSeconds"] === undefined
+      ? undefined
+      : checkedClockOffset(fields["clockOffsetSeconds"]);
   const clientAddress =
     "clientAddress" in fields
       ? { value: checkedClientAddress(fields["clientAddress"]) }
@@ -115,6 +121,7 @@ function changeSettings(input: unknown, state: EmulatorState) {
   if (rateLimit !== undefined) state.setRateLimit(rateLimit);
   state.setBehaviour(behaviour);
   if (clientAddress !== undefined) state.setClientAddress(clientAddress.value);
+  if (clockOffset !== undefined) state.setClockOffset(clockOffset);
   return settings(state);
 }
 

@@ -1,5 +1,6 @@
 import type { Account } from "./account";
 import { checkedClientAddress, DEFAULT_BEHAVIOUR, withBehaviour } from "./behaviour";
+import { EmulatorClock } from "./clock";
 import { nonNegativeInteger, userChanges, userFromSeed } from "./control-input";
 import { allowlistFromInput, apiKeyFromInput } from "./control-records";
 import { EmulatorInputError } from "./errors";
@@ -35,6 +36,7 @@ export class EmulatorState implements EmulatorControl {
   readonly limiter: RateLimiter;
   /** Keys and ids of users created through the API are never predictable. */
   readonly random: RandomSource = cryptoRandom();
+  readonly clock: EmulatorClock;
   private latency: number;
   private knobs: ApiBehaviour;
   private client: string | undefined;
@@ -46,6 +48,7 @@ export class EmulatorState implements EmulatorControl {
       rateLimitPerSecond: number;
       behaviour?: Partial<ApiBehaviour>;
       clientAddress?: string | undefined;
+      clockOffsetSeconds?: number | undefined;
     },
   ) {
     if (ownerKey.length === 0) throw new EmulatorInputError("The owner key must not be empty.");
@@ -55,9 +58,10 @@ export class EmulatorState implements EmulatorControl {
     );
     this.knobs = withBehaviour(DEFAULT_BEHAVIOUR, settings.behaviour ?? {});
     this.client = checkedClientAddress(settings.clientAddress);
+    this.clock = new EmulatorClock(settings.clockOffsetSeconds ?? 0);
   }
 
-  /** What one API request arriving at `now` sees. */
+  /** What one API request arriving at `now` (on the emulator's clock) sees. */
   account(now: number): Account {
     return {
       ownerKey: this.ownerKey,
@@ -80,7 +84,7 @@ export class EmulatorState implements EmulatorControl {
   seedUsers(users: number | SeedUser[], seed?: number): EmulatedUser[] {
     const random =
       seed === undefined ? cryptoRandom() : seededRandom(nonNegativeInteger(seed, "seed"));
-    const anchor = seedAnchor();
+    const anchor = seedAnchor(this.clock.now());
     const batch = Array.isArray(users)
       ? users.map((user) => userFromSeed(user, random, anchor))
       : generateUsers(
@@ -105,7 +109,7 @@ export class EmulatorState implements EmulatorControl {
   }
 
   setUser(id: string, fields: Partial<Omit<EmulatedUser, "id">>): EmulatedUser {
-    const changes = userChanges(fields, this.random);
+    const changes = userChanges(fields, this.random, this.clock.now());
     if (changes.api_key === this.ownerKey) throw ownerKeyReused();
     if (changes.api_keys?.some((key) => key.api_key === this.ownerKey)) throw ownerKeyReused();
     return this.users.update(id, changes);
@@ -142,7 +146,7 @@ export class EmulatorState implements EmulatorControl {
 
   setAllowlist(userId: string, entries: AllowlistEntryInput[]): AllowlistEntry[] {
     this.users.require(userId);
-    const allowlist = allowlistFromInput(entries, isoSeconds(Date.now()));
+    const allowlist = allowlistFromInput(entries, isoSeconds(this.clock.now()));
     return this.users.update(userId, { ip_whitelist: allowlist }).ip_whitelist;
   }
 
@@ -193,6 +197,20 @@ export class EmulatorState implements EmulatorControl {
 
   setLatency(ms: number): void {
     this.latency = nonNegativeInteger(ms, "latencyMs");
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  clockOffsetSeconds(): number {
+    return this.clock.offsetSeconds;
+  }
+
+  /** A jump of the clock would leave the rate-limit window with times on the other side of it. */
+  setClockOffset(seconds: number): void {
+    this.clock.setOffsetSeconds(seconds);
+    this.limiter.forget();
   }
 
   setRateLimit(perSecond: number): void {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { httpDate } from "./clock";
 
 /** Vultr's gateway refuses bodies above this; the emulator answers 413. */
 export const MAX_API_BODY_BYTES = 1024 * 1024;
@@ -56,6 +57,14 @@ export function splitTarget(target: string): { path: string; query: string } {
   return mark === -1
     ? { path: target, query: "" }
     : { path: target.slice(0, mark), query: target.slice(mark + 1) };
+}
+
+/**
+ * The `Date` header from the emulator's clock (Node would send the machine's): clients judge key
+ * expiry by it. Headers given with an answer (a fault's) still override it.
+ */
+export function stampDate(response: ServerResponse, now: number): void {
+  if (!response.headersSent) response.setHeader("date", httpDate(now));
 }
 
 /** The client may have hung up meanwhile; an answer to nobody is dropped. */

@@ -41,6 +41,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     rateLimitPerSecond: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
     behaviour: options,
     clientAddress: options.clientAddress,
+    clockOffsetSeconds: options.clockOffsetSeconds,
   });
   if (options.users !== undefined) state.seedUsers(options.users, options.seed);
   const host = options.host ?? "127.0.0.1";
@@ -65,6 +66,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     counters: () => state.counters(),
     setLatency: (ms) => state.setLatency(ms),
     setRateLimit: (perSecond) => state.setRateLimit(perSecond),
+    now: () => state.now(),
+    clockOffsetSeconds: () => state.clockOffsetSeconds(),
+    setClockOffset: (seconds) => state.setClockOffset(seconds),
     reset: () => state.reset(),
     behaviour: () => state.behaviour(),
     setBehaviour: (changes) => state.setBehaviour(changes),

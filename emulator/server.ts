@@ -5,7 +5,7 @@ import { isLoopbackAddress } from "./address-policy";
 import { handleApiRequest } from "./api-handler";
 import { handleControlRequest } from "./control-routes";
 import type { EmulatorState } from "./emulator-state";
-import { errorBody, sendJson, splitTarget } from "./http-exchange";
+import { errorBody, sendJson, splitTarget, stampDate } from "./http-exchange";
 
 export const API_PREFIX = "/v2";
 export const CONTROL_PREFIX = "/_emulator";
@@ -77,6 +77,8 @@ async function dispatch(
   // A client hanging up mid-answer must not become an unhandled 'error' event.
   response.on("error", () => undefined);
   request.on("error", () => undefined);
+  // Every answer carries the emulator's time; the API restamps it when it answers after latency.
+  stampDate(response, state.clock.now());
   const { path, query } = splitTarget(request.url ?? "/");
   if (path === API_PREFIX || path.startsWith(`${API_PREFIX}/`)) {
     return handleApiRequest(

@@ -1,41 +1,6 @@
-/**
- * How the API answers where Vultr's documentation is silent or sources disagree. Each can be set
- * when starting the emulator and changed later through the control plane.
- */
-export interface ApiBehaviour {
-  /**
-   * The status of a successful PATCH /users/{id}: the 2026 spec says 204, the 2026 how-to pages
-   * say 202 Accepted. Either way the body is empty.
-   * @default 204
-   */
-  patchStatus: 204 | 202;
-  /**
-   * GET /users/{id}/apikeys shows each key as asterisks and its last 5 characters, as the spec's
-   * example does; false shows keys in clear text.
-   * @default true
-   */
-  maskApiKeys: boolean;
-  /**
-   * POST /users/{id}/ip-whitelist refuses ranges overlapping any non-public block (private,
-   * loopback, documentation, CGNAT, multicast, reserved, ...) with 400 naming the block.
-   * @default true
-   */
-  allowlistPublicOnly: boolean;
-  /** Entries a user's allowlist may hold (the two "any" defaults included); one more is a 400. @default 50 */
-  allowlistMaxEntries: number;
-  /**
-   * A subnet with host bits set (`8.8.8.5/24`): `"reject"` answers 400, `"mask"` stores the
-   * network (`8.8.8.0/24`).
-   * @default "reject"
-   */
-  allowlistHostBits: "reject" | "mask";
-  /**
-   * DELETE /users/{id}/ip-whitelist of an entry the user does not have: 404
-   * `{"error":"IP whitelist entry not found.","status":404}`, or 204 as if removed.
-   * @default 404
-   */
-  allowlistAbsentRemoveStatus: 404 | 204;
-}
+import type { ApiBehaviour } from "./api-behaviour";
+
+export type { ApiBehaviour } from "./api-behaviour";
 
 /** How to start an emulator. Every field is optional. */
 export interface EmulatorOptions extends Partial<ApiBehaviour> {
@@ -65,6 +30,12 @@ export interface EmulatorOptions extends Partial<ApiBehaviour> {
    * @default undefined — no allowlist enforcement
    */
   clientAddress?: string;
+  /**
+   * Seconds added to the machine's clock for everything the emulator dates (the `Date` header,
+   * key expiry, `last_activity`, new records); negative moves it back.
+   * @default 0
+   */
+  clockOffsetSeconds?: number;
 }
 
 /** A user's state in the 2026 API. */
@@ -254,6 +225,11 @@ export interface EmulatorControl {
   counters(): Counters;
   setLatency(ms: number): void;
   setRateLimit(perSecond: number): void;
+  /** The emulator's clock (ms since the epoch): the machine's plus the offset. */
+  now(): number;
+  clockOffsetSeconds(): number;
+  /** Moves the emulator's clock to the machine's plus `seconds`; forgets the rate-limit window. */
+  setClockOffset(seconds: number): void;
   /** Removes users, faults, the request log, counters and the rate-limit history; keeps settings. */
   reset(): void;
   /** The knobs as they are now. */

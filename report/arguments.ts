@@ -39,8 +39,10 @@ Options:
                            spreadsheet shows them as text; the table shows control characters
                            as escapes (\\x1b) and wraps long cells
   --allowlists             also read each API-enabled user's IP allowlist (one request each)
-  --keys                   also read each API-enabled user's API keys (one request each;
-                           the keys themselves are never printed)
+  --keys                   also read each API-enabled user's API keys (one request each):
+                           a count, how many expired and the next expiry; in JSON also every
+                           key in keys.items[] (id, name, hint "…3f9a2", dateExpire). The
+                           keys themselves are never printed
   --state FILE             a \`pulumi stack export\` file; repeatable. Marks which users a
                            UserApiAccess or ApiAccessPolicy of the stack manages, and what it
                            declares. Stacks are named <project>/<stack>, from the resources' URNs.

@@ -1,7 +1,7 @@
 /** The report document from what was read: pure, so every rule is tested without I/O. */
 import { summarizeAllowlist } from "./allowlist";
 import { FINDING_CODES, findingsFor, type FindingCode } from "./findings";
-import { summarizeKeys } from "./keys";
+import { keyItems, summarizeKeys } from "./keys";
 import { managedByFor } from "./state";
 import type {
   AccountSnapshot,
@@ -49,6 +49,7 @@ export function buildReport(
               count: keyEvidence.count,
               expired: keyEvidence.count - keyEvidence.valid,
               nextExpiry: keyEvidence.nextExpiry,
+              items: keyItems(keys ?? []),
             },
       managedBy: managedBy ?? [],
       findings,

@@ -62,7 +62,7 @@ export const INACTIVITY_DAYS = 90;
 const INACTIVE_STATUSES = new Set(["pending", "suspended", "closed"]);
 
 /** Keys as the findings see them: the summary plus how many still work. */
-export interface KeysEvidence extends Omit<KeysSummary, "expired"> {
+export interface KeysEvidence extends Omit<KeysSummary, "expired" | "items"> {
   /** Keys that never expire or expire after now. */
   valid: number;
 }

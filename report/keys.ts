@@ -1,6 +1,17 @@
-/** API keys as the report shows them: a count and the next expiry, never the key itself. */
+/** API keys as the report shows them: a count, the next expiry, each key's hint, never a key. */
+import { keyHint } from "../provider/client/key-match";
 import type { KeysEvidence } from "./findings";
-import type { ApiKeyInfo } from "./types";
+import type { ApiKeyInfo, KeyItem } from "./types";
+
+/** Each key by id, name, hint and expiry; the masked key itself is not carried further. */
+export function keyItems(keys: readonly ApiKeyInfo[]): KeyItem[] {
+  return keys.map((key) => ({
+    id: key.id,
+    name: key.name,
+    hint: keyHint(key.maskedKey),
+    dateExpire: key.expire ? key.dateExpire : null,
+  }));
+}
 
 export function summarizeKeys(keys: readonly ApiKeyInfo[], now: Date): KeysEvidence {
   let valid = 0;

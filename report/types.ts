@@ -70,12 +70,24 @@ export interface AllowlistSummary {
   subnets: string[];
 }
 
+/** One of a user's keys, as `--keys` lists it: never the key itself. */
+export interface KeyItem {
+  id: string;
+  name: string;
+  /** `"…3f9a2"`: the visible tail of Vultr's masked form. */
+  hint: string;
+  /** ISO 8601 as Vultr wrote it, or null when the key does not expire. */
+  dateExpire: string | null;
+}
+
 export interface KeysSummary {
   count: number;
   /** Keys past their expiry date: counted in `count`, no longer accepted by Vultr. */
   expired: number;
   /** The earliest expiry among keys that have not expired yet (ISO 8601), or null. */
   nextExpiry: string | null;
+  /** Every key, in Vultr's order. */
+  items: KeyItem[];
 }
 
 /** One user in the JSON document. */

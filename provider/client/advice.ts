@@ -92,6 +92,9 @@ export function adviceFor(status: number, vultrMessage: string, request?: Answer
       "or try again in a minute"
     );
   }
+  if (status === 400 && request !== undefined && /\/apikeys$/.test(request.path)) {
+    return keyRefusalAdvice(vultrMessage);
+  }
   if (status === 400) {
     return (
       "Vultr refused the request (its text above says why); if it does not explain the refusal, " +
@@ -102,6 +105,29 @@ export function adviceFor(status: number, vultrMessage: string, request?: Answer
     return "Vultr's API is failing on its side: try again later (see https://status.vultr.com)";
   }
   return "unexpected answer from Vultr";
+}
+
+/**
+ * A key create refused: too many keys, or a name or expiry Vultr does not take (none of these
+ * limits is documented, so the wording of Vultr's text is matched loosely).
+ */
+function keyRefusalAdvice(vultrMessage: string): string {
+  if (/maximum|limit|too many/i.test(vultrMessage)) {
+    return (
+      "the user holds as many API keys as Vultr allows: delete a key the user no longer needs " +
+      "(in the Vultr console under Users → API keys), then try again"
+    );
+  }
+  if (/expire|date/i.test(vultrMessage)) {
+    return "Vultr refused the key's expiry date (its text above says why): choose another lifetime";
+  }
+  if (/name/i.test(vultrMessage)) {
+    return "Vultr refused the key's name (its text above says why): choose a shorter or plainer name";
+  }
+  return (
+    "Vultr refused to create the key (its text above says why); if it does not explain the " +
+    "refusal, this may be a bug in the provider: please report it"
+  );
 }
 
 /** What to do when no usable answer arrived at all. */

@@ -58,6 +58,39 @@ export class VultrInvalidResponseError extends VultrError {
   override name = "VultrInvalidResponseError" as const;
 }
 
+export interface UncertainWriteDetails {
+  method: string;
+  path: string;
+  userId?: string;
+  /** The status of the answer that left it open (5xx, or a 2xx that could not be read). */
+  status?: number;
+  attempts: number;
+}
+
+/**
+ * A write that must not be sent twice (POST /users/{id}/apikeys makes a new key each time) got an
+ * answer that leaves open whether it happened: a 5xx, a timeout, a broken connection, an
+ * unreadable 2xx. It was not retried; read (list the keys) before trying again. A 429 is not
+ * this: Vultr turned the request away before handling it, so the client retries it.
+ */
+export class VultrUncertainWriteError extends VultrError {
+  override name = "VultrUncertainWriteError" as const;
+  readonly method: string;
+  readonly path: string;
+  readonly userId: string | undefined;
+  readonly status: number | undefined;
+  readonly attempts: number;
+
+  constructor(details: UncertainWriteDetails, message: string) {
+    super(message);
+    this.method = details.method;
+    this.path = details.path;
+    this.userId = details.userId;
+    this.status = details.status;
+    this.attempts = details.attempts;
+  }
+}
+
 /** The client was asked for something it refuses to send (bad id, insecure endpoint, no key). */
 export class VultrUsageError extends VultrError {
   override name = "VultrUsageError" as const;
@@ -79,6 +112,7 @@ const ALL_NAMES = [
   "VultrNetworkError",
   "VultrInvalidResponseError",
   "VultrUsageError",
+  "VultrUncertainWriteError",
 ] as const;
 
 export function isVultrError(error: unknown): error is VultrError {
@@ -105,4 +139,8 @@ export function isVultrInvalidResponseError(error: unknown): error is VultrInval
 
 export function isVultrUsageError(error: unknown): error is VultrUsageError {
   return error instanceof VultrUsageError || hasName(error, ["VultrUsageError"]);
+}
+
+export function isVultrUncertainWriteError(error: unknown): error is VultrUncertainWriteError {
+  return error instanceof VultrUncertainWriteError || hasName(error, ["VultrUncertainWriteError"]);
 }

@@ -17,3 +17,11 @@ export function keyMatches(maskedKey: string, apiKey: string): boolean {
   if (visible.length < MIN_VISIBLE || visible.length > apiKey.length) return false;
   return apiKey.endsWith(visible);
 }
+
+/**
+ * `"…3f9a2"`: what identifies a listed key to a person without showing it, the visible tail of
+ * its masked form (at most 5 characters; a key listed in clear text shows only its last 5).
+ */
+export function keyHint(maskedKey: string): string {
+  return `…${maskedKey.replace(/^\*+/, "").slice(-5)}`;
+}

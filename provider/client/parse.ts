@@ -17,16 +17,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function parseJson(text: string, context: string): unknown {
+/** `secret`: the text may hold a key nobody has seen yet, so it is not quoted. */
+export function parseJson(text: string, context: string, secret = false): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
     // Transient (a proxy's page, a cut-off body): retried, and the advice comes when the client
     // gives up, so no advice here.
     const start = text.slice(0, 80).replace(/\s+/g, " ");
-    throw new VultrInvalidResponseError(
-      `${context}: Vultr's answer is not JSON (it starts with ${JSON.stringify(start)})`,
-    );
+    const shown = secret
+      ? `${text.length} characters, not shown: it may hold the new key`
+      : `it starts with ${JSON.stringify(start)}`;
+    throw new VultrInvalidResponseError(`${context}: Vultr's answer is not JSON (${shown})`);
   }
 }
 

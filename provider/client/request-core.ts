@@ -6,7 +6,14 @@
 import { adviceFor } from "./advice";
 import { normalizeEndpoint } from "./endpoint";
 import { VultrApiError, VultrError, VultrTimeoutError, VultrUsageError } from "./errors";
-import { clippedVultrText, gaveUp, redact, transientReason } from "./failures";
+import {
+  clippedVultrText,
+  gaveUp,
+  redact,
+  scrubKeyLike,
+  transientReason,
+  uncertainWrite,
+} from "./failures";
 import type { Pacer } from "./pacer";
 import { parseJson } from "./parse";
 import { isRetryableStatus, nextDelayMs, parseRetryAfterMs } from "./retry-policy";
@@ -39,9 +46,23 @@ export interface Call {
   userId?: string;
   /**
    * Whether sending the request twice does no more than sending it once. Only such requests
-   * are retried after an answer that leaves open whether they happened (5xx, timeouts).
+   * are retried after an answer that leaves open whether they happened (5xx, timeouts); any
+   * other write fails then with a VultrUncertainWriteError and is never sent twice.
    */
   idempotent: boolean;
+  /** What to do when such a write's outcome is unknown, for VultrUncertainWriteError. */
+  uncertainAdvice?: string;
+  /**
+   * The answer may carry a secret not known yet (a created key): its text is never quoted in
+   * a message, and anything shaped like a key is scrubbed from Vultr's error text.
+   */
+  secretAnswer?: boolean;
+}
+
+/** A successful answer: its parsed JSON body (undefined when empty) and its headers. */
+export interface Answer {
+  body: unknown;
+  headers: RawResponse["headers"];
 }
 
 /** What may follow `Bearer `: visible ASCII. Anything else would make the HTTP layer fail. */
@@ -83,6 +104,12 @@ export class RequestCore {
    * a write (Vultr answers writes 204 or 202 with an empty body).
    */
   async call(call: Call): Promise<unknown> {
+    const { body } = await this.answer(call);
+    return call.method === "GET" ? body : undefined;
+  }
+
+  /** Like `call`, with the headers too and the body of a write (a key create answers one). */
+  async answer(call: Call): Promise<Answer> {
     try {
       return await this.#attempts(call);
     } catch (error) {
@@ -94,7 +121,7 @@ export class RequestCore {
     }
   }
 
-  async #attempts(call: Call): Promise<unknown> {
+  async #attempts(call: Call): Promise<Answer> {
     const settings = this.#settings;
     const random = this.#hooks.random ?? Math.random;
     let deadline: number | undefined;
@@ -148,16 +175,22 @@ export class RequestCore {
           // Writes answer 204 (or 202) with no body; any other body must at least be JSON, or
           // something other than Vultr answered and the change may not have happened. A body
           // that is not JSON is retried below when the request is idempotent.
-          if (call.method === "GET") return parseJson(response.text, call.label);
-          if (response.text.trim() !== "") parseJson(response.text, call.label);
-          return undefined;
+          const { headers, text } = response;
+          if (call.method !== "GET" && text.trim() === "") return { body: undefined, headers };
+          return { body: parseJson(text, call.label, call.secretAnswer === true), headers };
         }
         lastError = this.#apiError(call, response, attempt);
+        if (!call.idempotent && response.status >= 500) {
+          throw uncertainWrite(call, lastError, attempt);
+        }
         if (!isRetryableStatus(response.status, call.idempotent)) throw lastError;
         retryReason = `status ${response.status}`;
         retryAfterMs = parseRetryAfterMs(response.headers.get("retry-after"), Date.now());
       } catch (error) {
-        const reason = call.idempotent ? transientReason(error) : undefined;
+        const reason = transientReason(error);
+        if (reason !== undefined && !call.idempotent) {
+          throw uncertainWrite(call, error as VultrError, attempt);
+        }
         if (reason === undefined) throw error;
         lastError = error as VultrError;
         retryReason = reason;
@@ -176,7 +209,11 @@ export class RequestCore {
   }
 
   #apiError(call: Call, response: RawResponse, attempts: number): VultrApiError {
-    const text = redact(clippedVultrText(response), this.#settings.apiKey);
+    const clipped = clippedVultrText(response);
+    const text = redact(
+      call.secretAnswer === true ? scrubKeyLike(clipped) : clipped,
+      this.#settings.apiKey,
+    );
     const method = call.method;
     const path = call.path.split("?")[0] ?? call.path;
     return new VultrApiError(

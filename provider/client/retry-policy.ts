@@ -4,9 +4,9 @@
 
 /**
  * 429 says the request was turned away before it was handled: any request may be sent again.
- * 500 and 502/503/504 leave open whether it happened, so only an idempotent request (ours all
- * are: reads, a boolean PATCH, allowlist adds and removes) may be retried; govultr and Ansible
- * retry 500 too. Other 4xx fail at once: asking again cannot change the answer.
+ * 500 and 502/503/504 leave open whether it happened, so only an idempotent request (reads, a
+ * boolean PATCH, allowlist adds and removes, key deletes; not a key create) may be retried;
+ * govultr and Ansible retry 500 too. Other 4xx fail at once: asking again cannot change the answer.
  */
 const REFUSED_UNHANDLED: ReadonlySet<number> = new Set([429]);
 const MAYBE_HANDLED: ReadonlySet<number> = new Set([500, 502, 503, 504]);

@@ -1,3 +1,6 @@
+import type { ApiKeySecret } from "./api-key-secret";
+import type { VultrClock } from "./vultr-clock";
+
 /**
  * A Vultr user as the API shows it (never with a password or key). The optional fields are the
  * 2026 API's; they are present only when Vultr sent them with the documented type.
@@ -31,6 +34,28 @@ export interface ApiKeyInfo {
   expire: boolean;
   /** When the key stops working (ISO 8601), or null when it does not expire. */
   dateExpire: string | null;
+}
+
+/** A user's keys and the time Vultr answered: "now" for judging their expiry. */
+export interface ApiKeyListing {
+  keys: ApiKeyInfo[];
+  /** From the answer's `Date` header; this machine's clock, with the reason, when unreadable. */
+  clock: VultrClock;
+}
+
+/** A key to create. */
+export interface NewApiKey {
+  /** The key's name in Vultr; Vultr's length limit is not documented. */
+  name: string;
+  /** When the key stops working; absent: it never expires. Sent to the second. */
+  dateExpire?: Date;
+}
+
+/** A key just made: its listing and, this once, its value. */
+export interface CreatedApiKey {
+  key: ApiKeyInfo;
+  /** The clear key; `reveal()` gives it, printing shows only its hint. */
+  apiKey: ApiKeySecret;
 }
 
 export interface UsersPage {

@@ -5,10 +5,18 @@ import {
   removeAllowlistEntry,
   type AllowlistSubnet,
 } from "./allowlist-client";
-import { listApiKeys } from "./api-keys-client";
+import { createApiKey, deleteApiKey, listApiKeys } from "./api-keys-client";
 import { parseUserEnvelope, parseUsersPage } from "./parse";
 import { RequestCore, type ClientHooks } from "./request-core";
-import type { ApiKeyInfo, ClientSettings, UsersPage, VultrUser } from "./types";
+import type {
+  ApiKeyInfo,
+  ApiKeyListing,
+  ClientSettings,
+  CreatedApiKey,
+  NewApiKey,
+  UsersPage,
+  VultrUser,
+} from "./types";
 import type { AllowlistEntry } from "../allowlist";
 import { quoteForMessage } from "../values/user-id";
 
@@ -137,7 +145,25 @@ export class VultrUsersClient {
   }
 
   /** GET /users/{id}/apikeys: the user's keys, masked but for their last characters. */
-  listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+  async listApiKeys(userId: string): Promise<ApiKeyInfo[]> {
+    return (await listApiKeys(this.#core, userId)).keys;
+  }
+
+  /** GET /users/{id}/apikeys, with Vultr's clock from the answer's `Date` header. */
+  listApiKeysWithClock(userId: string): Promise<ApiKeyListing> {
     return listApiKeys(this.#core, userId);
+  }
+
+  /**
+   * POST /users/{id}/apikeys: never sent twice (see `createApiKey` in api-keys-client.ts);
+   * undefined when Vultr's answer does not carry the key.
+   */
+  createApiKey(userId: string, key: NewApiKey): Promise<CreatedApiKey | undefined> {
+    return createApiKey(this.#core, userId, key);
+  }
+
+  /** DELETE /users/{id}/apikeys/{key-id}; a key already gone resolves "absent". */
+  deleteApiKey(userId: string, keyId: string): Promise<"deleted" | "absent"> {
+    return deleteApiKey(this.#core, userId, keyId);
   }
 }

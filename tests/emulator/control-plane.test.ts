@@ -24,7 +24,11 @@ const DEFAULT_KNOBS = {
   allowlistMaxEntries: 50,
   allowlistHostBits: "reject",
   allowlistAbsentRemoveStatus: 404,
+  createKeyAnswer: "key",
+  apiKeyNameMaxLength: 64,
+  apiKeysPerUser: 10,
   clientAddress: null,
+  clockOffsetSeconds: 0,
 };
 
 describe("control plane: users", () => {

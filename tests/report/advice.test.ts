@@ -203,15 +203,28 @@ describe("expired keys", () => {
     const key = emulator.addApiKey(USERS.dormant.id, { name: "old", date_expire: daysFromNow(-3) });
     try {
       const json = documentOf(await runReport(emulator, ["report", "--format", "json", "--keys"]));
+      const itemsOf = (userId: string) =>
+        emulator.listApiKeys(userId).map((k) => ({
+          id: k.id,
+          name: k.name,
+          hint: `…${k.api_key.slice(-5)}`,
+          dateExpire: k.expire ? k.date_expire : null,
+        }));
       expect(userIn(json, USERS.dormant.id)?.keys).toStrictEqual({
         count: 2,
         expired: 1,
         nextExpiry: null,
+        items: itemsOf(USERS.dormant.id),
+      });
+      expect(userIn(json, USERS.dormant.id)?.keys?.items[1]).toMatchObject({
+        name: "old",
+        dateExpire: key.date_expire,
       });
       expect(userIn(json, USERS.ciBot.id)?.keys).toStrictEqual({
         count: 1,
         expired: 0,
         nextExpiry: null,
+        items: itemsOf(USERS.ciBot.id),
       });
 
       const table = await runReport(emulator, ["report", "--format", "table", "--keys"]);

@@ -91,7 +91,17 @@ describe("the JSON document", () => {
       manageUsers: false,
       lastActivity: USERS.ciBot.last_activity,
       allowlist: { anyIpv4: false, anyIpv6: false, subnets: [OFFICE_RANGE] },
-      keys: { count: 1, expired: 0, nextExpiry: null },
+      keys: {
+        count: 1,
+        expired: 0,
+        nextExpiry: null,
+        items: emulator.listApiKeys(USERS.ciBot.id).map((key) => ({
+          id: key.id,
+          name: "default",
+          hint: `…${key.api_key.slice(-5)}`,
+          dateExpire: null,
+        })),
+      },
       managedBy: [
         {
           stack: "team/prod",
@@ -110,6 +120,16 @@ describe("the JSON document", () => {
     });
     const expiring = userIn(document, USERS.expiring.id).keys;
     expect(expiring?.count).toBe(2);
+    // Every key by id, name, hint and expiry, in Vultr's order; never a key value.
+    expect(expiring?.items).toStrictEqual(
+      emulator.listApiKeys(USERS.expiring.id).map((key) => ({
+        id: key.id,
+        name: key.name,
+        hint: `…${key.api_key.slice(-5)}`,
+        dateExpire: key.expire ? key.date_expire : null,
+      })),
+    );
+    expect(expiring?.items.map((item) => item.name)).toStrictEqual(["default", "rotating"]);
     expect(Date.parse(expiring?.nextExpiry ?? "") - Date.now()).toBeLessThan(11 * 86_400_000);
     // An API-disabled user's allowlist and keys are not read: nobody can use them.
     expect(userIn(document, USERS.bystander.id)).toMatchObject({ allowlist: null, keys: null });
