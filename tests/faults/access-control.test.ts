@@ -13,7 +13,7 @@ import {
   valueOf,
   type Adoption,
   type Lab,
-} from "./support/lab";
+} from "../support/lab";
 
 const UNAUTHORIZED_IP = { error: "Unauthorized IP address: 203.0.113.7", status: 401 };
 const WRONG_KEY = "WRONGKEY0123456789ABCDEFGHIJKLMNOPQR";

@@ -17,7 +17,7 @@ import {
   allowlistLabel,
   type AllowlistCase,
   type AllowlistTarget,
-} from "./support/allowlist-cases";
+} from "../support/allowlist-cases";
 import {
   FAST_SETTINGS,
   checkThenCreate,
@@ -28,7 +28,7 @@ import {
   type Adoption,
   type Lab,
   type Props,
-} from "./support/lab";
+} from "../support/lab";
 
 /** Every user starts with Vultr's default: any IPv4 and any IPv6 address. */
 const ANYWHERE = ["0.0.0.0/0", "::/0"];

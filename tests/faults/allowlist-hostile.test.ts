@@ -13,7 +13,7 @@ import {
   startLab,
   type Lab,
   type Props,
-} from "./support/lab";
+} from "../support/lab";
 
 let lab: Lab;
 let users: EmulatedUser[];

@@ -16,7 +16,7 @@ import {
   valueOf,
   type Lab,
   type Props,
-} from "./support/lab";
+} from "../support/lab";
 
 let lab: Lab;
 let users: EmulatedUser[];

@@ -5,7 +5,7 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { settle, startLab, type Lab, type Props } from "./support/lab";
+import { settle, startLab, type Lab, type Props } from "../support/lab";
 
 const LOCKED = { error: "User is locked.", status: 400 };
 

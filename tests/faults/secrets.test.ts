@@ -16,13 +16,13 @@ import {
   FAST_SETTINGS,
   checkThenCreate,
   failureOf,
-  hostEnv,
+  bareHostEnv,
   settle,
   startLab,
   valueOf,
   type Lab,
-} from "./support/lab";
-import { Transcript } from "./support/transcript";
+} from "../support/lab";
+import { Transcript } from "../support/transcript";
 
 let lab: Lab;
 let users: EmulatedUser[];
@@ -332,6 +332,6 @@ describe("plain http to a non-loopback endpoint is refused before any request", 
       ),
     );
     expect(created.id).toBe(user.id);
-    expect(hostEnv()).not.toHaveProperty("VULTR_API_KEY");
+    expect(bareHostEnv()).not.toHaveProperty("VULTR_API_KEY");
   });
 });

@@ -22,8 +22,8 @@ import {
   type Adoption,
   type Lab,
   type Props,
-} from "./support/lab";
-import { CASES, type FaultCase, type Target } from "./support/fault-cases";
+} from "../support/lab";
+import { CASES, type FaultCase, type Target } from "../support/fault-cases";
 
 const ROUTE: Record<Target, string> = {
   list: "GET /users",

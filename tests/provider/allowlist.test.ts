@@ -5,7 +5,7 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHostError } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RUNNERS = ["8.8.8.0/24", "45.76.12.7", "2606:4700::/32"];

@@ -5,7 +5,7 @@
  * only, and two declarations of one user are caught in check.
  */
 import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf } from "./fixture";
+import { ProviderFixture, urnOf } from "../support/lab";
 
 describe("guards of a deployment, in the real provider host", () => {
   let fixture: ProviderFixture;

@@ -6,7 +6,7 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 describe("one deployment, declarations that move between resources", () => {
   let fixture: ProviderFixture;

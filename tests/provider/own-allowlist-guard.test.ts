@@ -6,7 +6,7 @@
  * is allowed; the owner's key is never refused. In the real provider host against the emulator.
  */
 import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RANGE = "45.76.0.0/16";

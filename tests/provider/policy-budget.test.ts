@@ -3,7 +3,7 @@
  * process, plus one PATCH per violator disabled.
  */
 import type { SeedUser } from "../../emulator";
-import { ProviderFixture } from "./fixture";
+import { ProviderFixture } from "../support/lab";
 import { PolicyDriver } from "./policy-host";
 
 describe("ApiAccessPolicy request budget", () => {

@@ -7,7 +7,7 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 import { listed, PolicyDriver, policyUrn, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", () => {

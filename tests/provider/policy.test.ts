@@ -3,7 +3,7 @@
  * policy, with the requests it costs. Each `startHost()` is one engine pass in its own process.
  */
 import { ProviderHostError, UNKNOWN, type ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf } from "./fixture";
+import { ProviderFixture, urnOf } from "../support/lab";
 import { listed, PolicyDriver, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy through the provider host", () => {

@@ -5,7 +5,7 @@
  * engine the inputs as declared, so drift shows as a property change.
  */
 import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
-import { ProviderFixture, urnOf, type Adopted } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted } from "../support/lab";
 
 describe("review in preview, in the real provider host", () => {
   let fixture: ProviderFixture;

@@ -6,7 +6,7 @@
  */
 import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
 import { ProviderHostError } from "../support/provider-host";
-import { ProviderFixture, urnOf } from "./fixture";
+import { ProviderFixture, urnOf } from "../support/lab";
 import { PolicyDriver, policyUrn } from "./policy-host";
 
 describe("rough edges, in the real provider host", () => {

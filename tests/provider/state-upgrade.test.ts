@@ -5,7 +5,7 @@
  * refresh and destroy need, so that destroy reports on the resource.
  */
 import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
-import { ProviderFixture, urnOf, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Props } from "../support/lab";
 
 describe("upgrading from 0.1, in the real provider host", () => {
   let fixture: ProviderFixture;
