@@ -139,3 +139,53 @@ export async function startLab(suite: string, options: LabOptions = {}): Promise
     },
   };
 }
+
+/** The matrices' lab settings: fast retries, and the emulator's rate limit off. */
+export const FAST_LAB = { env: { ...FAST_SETTINGS }, rateLimitPerSecond: 0 } as const;
+
+export interface UseLabOptions extends LabOptions {
+  /** Keys the final scan looks for besides `secrets()`. */
+  extraSecrets?: Record<string, string>;
+  /** Runs as the suite ends, before the lab finishes (its last look at a running lab). */
+  beforeFinish?: (lab: Lab) => void;
+}
+
+/**
+ * A fault suite's preamble: starts the lab before its tests (`beforeAll`) and finishes it after
+ * them (`afterAll`: hosts stopped, transcript saved and scanned). The lab it returns may be used
+ * in tests and hooks only, once started.
+ */
+export function useLab(suite: string, options: UseLabOptions = {}): Lab {
+  let started: Lab | undefined;
+  const lab = (): Lab => {
+    if (started === undefined) throw new Error(`the ${suite} lab is used before it started`);
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startLab(suite, options);
+  });
+  afterAll(async () => {
+    options.beforeFinish?.(lab());
+    await lab().finish(options.extraSecrets);
+  });
+  return {
+    get emulator() {
+      return lab().emulator;
+    },
+    get host() {
+      return lab().host;
+    },
+    get transcript() {
+      return lab().transcript;
+    },
+    get providerText() {
+      return lab().providerText;
+    },
+    inputs: (props, text) => lab().inputs(props, text),
+    freshProvider: (host) => lab().freshProvider(host),
+    urn: (name) => lab().urn(name),
+    startHost: (overrides) => lab().startHost(overrides),
+    secrets: () => lab().secrets(),
+    finish: (extraSecrets) => lab().finish(extraSecrets),
+  };
+}
