@@ -12,16 +12,7 @@ const RUNNERS = ["8.8.8.0/24", "45.76.12.7", "2606:4700::/32"];
 const RUNNERS_APPLIED = ["8.8.8.0/24", "45.76.12.7/32", "2606:4700::/32"];
 
 describe("allowedIps in the real provider host", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.clearRequestLog());
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use();
 
   function seed(name: string, apiEnabled = true): EmulatedUser {
     const [user] = fixture.emulator.seedUsers([

@@ -13,16 +13,7 @@ const RANGE = "45.76.0.0/16";
 const KEYS = "GET /users/:id/apikeys";
 
 describe("the allowlist of the running key's own user, in the real provider host", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start({ users: 20, seed: 16 });
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.clearRequestLog());
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use({ users: 20, seed: 16 });
 
   /** A manage_users sub-user (allowlist: Vultr's defaults, any IPv4 and any IPv6). */
   function admin(name: string): EmulatedUser {

@@ -7,18 +7,11 @@ import { ProviderFixture, urnOf } from "../support/lab";
 import { listed, PolicyDriver, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy through the provider host", () => {
-  let fixture: ProviderFixture;
+  const fixture = ProviderFixture.use({ beforeEach: "reset" });
   let policy: PolicyDriver;
-
   beforeAll(async () => {
-    fixture = await ProviderFixture.start();
     policy = await PolicyDriver.start(fixture);
   });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.reset());
-  afterEach(() => fixture.closeHosts());
 
   const apiEnabled = (user: { id: string }) => fixture.emulator.getUser(user.id)?.api_enabled;
   const patched = () =>

@@ -44,21 +44,55 @@ export interface Adopted {
   inputs: Props;
 }
 
+/** What a suite does to the emulator before each test: nothing, forget its requests, or reset it. */
+export type BeforeEachTest = "nothing" | "clearRequestLog" | "reset";
+
+export interface UseFixtureOptions extends EmulatorOptions {
+  /** @default "clearRequestLog" */
+  beforeEach?: BeforeEachTest;
+}
+
 /** One emulator, one program directory, and the provider hosts a suite starts. */
 export class ProviderFixture {
   /** Every result and error message the hosts returned, for the final scan for the key. */
   readonly transcript: string[] = [];
   #open: ProviderHost[] = [];
+  #workbench: Workbench | undefined;
 
-  private constructor(readonly workbench: Workbench) {}
+  private constructor(readonly options: EmulatorOptions) {}
 
   static async start(options: EmulatorOptions = {}): Promise<ProviderFixture> {
-    const workbench = await Workbench.start({
-      emulator: options,
+    const fixture = new ProviderFixture(options);
+    await fixture.#begin();
+    return fixture;
+  }
+
+  /**
+   * A provider suite's preamble: the fixture starts before the suite's tests and closes after
+   * them; before each test the emulator is left as it is, forgets its requests, or is reset; after
+   * each, the test's hosts are closed. The fixture may be used in tests and hooks only.
+   */
+  static use(options: UseFixtureOptions = {}): ProviderFixture {
+    const { beforeEach: before = "clearRequestLog", ...emulatorOptions } = options;
+    const fixture = new ProviderFixture(emulatorOptions);
+    beforeAll(() => fixture.#begin());
+    afterAll(() => fixture.close());
+    if (before !== "nothing") beforeEach(() => fixture.emulator[before]());
+    afterEach(() => fixture.closeHosts());
+    return fixture;
+  }
+
+  async #begin(): Promise<void> {
+    this.#workbench = await Workbench.start({
+      emulator: this.options,
       project: PROJECT,
       scratchPrefix: "vultr-user-access-program",
     });
-    return new ProviderFixture(workbench);
+  }
+
+  get workbench(): Workbench {
+    if (this.#workbench === undefined) throw new Error("the provider fixture has not started");
+    return this.#workbench;
   }
 
   get emulator(): RunningEmulator {
@@ -152,7 +186,8 @@ export class ProviderFixture {
   }
 
   async close(): Promise<void> {
-    await this.workbench.close();
+    // A suite whose start failed has nothing to close (its beforeAll said why).
+    await this.#workbench?.close();
   }
 }
 
