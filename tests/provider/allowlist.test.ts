@@ -22,26 +22,15 @@ describe("allowedIps in the real provider host", () => {
     return user;
   }
 
-  /** The user's allowlist in the emulator, as canonical texts. */
-  function allowlistOf(user: EmulatedUser): string[] {
-    return fixture.emulator
-      .getAllowlist(user.id)
-      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
-      .sort();
-  }
+  const allowlistOf = (user: EmulatedUser): string[] => fixture.allowlistOf(user);
 
   /** Method and route of each request, e.g. "POST /users/:id/ip-whitelist". */
   function requests(): string[] {
     return fixture.routes();
   }
 
-  async function earlierUp(name: string, inputs: Props): Promise<Adopted> {
-    const host = await fixture.startHost();
-    const adopted = await fixture.adopt(host, name, inputs);
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return adopted;
-  }
+  const earlierUp = (name: string, inputs: Props): Promise<Adopted> =>
+    fixture.earlierUp(name, inputs);
 
   it("fails check naming allowedIps[i] and the reason, sending nothing", async () => {
     const user = seed("invalid-list");

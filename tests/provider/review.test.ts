@@ -17,13 +17,8 @@ describe("review in preview, in the real provider host", () => {
     return Object.fromEntries(Object.entries(props).filter(([key]) => key !== "__provider"));
   }
 
-  async function earlierUp(name: string, inputs: Record<string, unknown>): Promise<Adopted> {
-    const host = await fixture.startHost();
-    const adopted = await fixture.adopt(host, name, inputs);
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return adopted;
-  }
+  const earlierUp = (name: string, inputs: Record<string, unknown>): Promise<Adopted> =>
+    fixture.earlierUp(name, inputs);
 
   it("names, on a new resource, whose access its adoption changes", async () => {
     const gains = seed("gains", false);

@@ -6,19 +6,12 @@
  */
 import type { EmulatorOptions, RunningEmulator } from "../../emulator";
 import { PROVIDER_KEY, type ProviderHost } from "./provider-host";
-import { emulatorConfig, hostEnv, RESOURCE_TYPE, Workbench, type Props } from "./workbench";
+import { OUTPUT_KEYS, RESOURCE_TYPE } from "./resource-shape";
+import { emulatorConfig, hostEnv, Workbench, type Props } from "./workbench";
+
+export { OUTPUT_KEYS };
 
 export const PROJECT = "vultr-access";
-/** Every output a UserApiAccess has, besides the `__provider` the host adds. */
-export const OUTPUT_KEYS = [
-  "userId",
-  "email",
-  "name",
-  "apiEnabled",
-  "acls",
-  "initialApiEnabled",
-  "onDelete",
-] as const;
 
 export function urnOf(name: string): string {
   return `urn:pulumi:test::${PROJECT}::${RESOURCE_TYPE}::${name}`;
@@ -158,6 +151,26 @@ export class ProviderFixture {
     expect(checked.failures).toStrictEqual([]);
     const diff = await host.diff(previous.id, urn, previous.outs, checked.inputs);
     return { inputs: checked.inputs, diff };
+  }
+
+  /**
+   * An earlier `pulumi up` that adopted the resource, in its own provider process: the test's
+   * hosts are closed after it and the emulator's request log cleared.
+   */
+  async earlierUp(name: string, inputs: Props): Promise<Adopted> {
+    const host = await this.startHost();
+    const adopted = await this.adopt(host, name, inputs);
+    await this.closeHosts();
+    this.emulator.clearRequestLog();
+    return adopted;
+  }
+
+  /** A user's allowlist in the emulator, as canonical texts, sorted. */
+  allowlistOf(user: { id: string }): string[] {
+    return this.emulator
+      .getAllowlist(user.id)
+      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
+      .sort();
   }
 
   /** The routes the emulator served since the log was last cleared, e.g. "PATCH /users/:id". */

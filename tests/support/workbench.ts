@@ -21,7 +21,7 @@ import { serializeProvider, startProviderHost, type ProviderHost } from "./provi
 export { REPO_ROOT };
 export type Props = Record<string, unknown>;
 
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
+export { RESOURCE_TYPE } from "./resource-shape";
 
 const BUILT_PROVIDER = path.join(REPO_ROOT, "dist/provider/index.js");
 
