@@ -8,7 +8,7 @@
  * key"); like the key check before a PATCH, it belongs to the write it guards.
  */
 import { getsOf, writesOf, type RequestTally } from "./measure";
-import { keyChecksOf, readBudget, type TargetCheck } from "./results";
+import { keyChecksOf, readBudget, type TargetCheck } from "./scenario-result";
 
 export const ALLOWLIST_SCENARIOS = [
   "allowlist-first-up",

@@ -2,7 +2,7 @@
  * Ours against the floor (bench/floor-provider.ts) of the same run: wall time and peak RSS as a
  * ratio per scenario, and the issue's two targets that are stated relative to the floor. Pure.
  */
-import type { ScenarioName, ScenarioResult, TargetCheck } from "./results";
+import type { ScenarioName, ScenarioResult, TargetCheck } from "./scenario-result";
 
 const MB = 1_000_000;
 

@@ -4,7 +4,7 @@
  */
 import { MAX_PER_PAGE } from "../provider/client/users-client";
 import { getsOf, writesOf, type RequestTally } from "./measure";
-import type { TargetCheck } from "./results";
+import type { TargetCheck } from "./scenario-result";
 
 export const POLICY_SCENARIOS = [
   "policy-preview",

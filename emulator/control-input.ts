@@ -2,10 +2,29 @@ import { defaultAllowlist } from "./allowlist";
 import { derivedKeyId, FIRST_KEY_NAME } from "./api-keys";
 import { allowlistFromInput, apiKeysFromInput } from "./control-records";
 import { EmulatorInputError } from "./errors";
+import {
+  asRecord,
+  isBoolean,
+  isNonEmptyString,
+  isString,
+  isStringArray,
+  optional,
+  required,
+} from "./input-guards";
 import type { RandomSource } from "./random";
 import type { UserChanges } from "./store";
 import type { EmulatedUser } from "./types";
 import { isoSeconds, isUserStatus, joinName, splitName, USER_STATUSES } from "./user-profile";
+
+export {
+  asRecord,
+  isBoolean,
+  isNonEmptyString,
+  isString,
+  isStringArray,
+  nonNegativeInteger,
+  optional,
+} from "./input-guards";
 
 // The control plane takes JSON from tests and scripts (and TypeScript callers may cast), so
 // everything is checked here once, with messages that name the field.
@@ -135,51 +154,6 @@ export function userChanges(input: unknown, random: RandomSource, now: number): 
   }
   return changes;
 }
-
-/** A non-negative whole count of users, milliseconds or requests per second. */
-export function nonNegativeInteger(value: unknown, what: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new EmulatorInputError(`${what} must be a non-negative integer.`);
-  }
-  return value;
-}
-
-export function asRecord(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new EmulatorInputError(`${what} must be a JSON object.`);
-  }
-  return value as Record<string, unknown>;
-}
-
-export function optional<T>(
-  fields: Record<string, unknown>,
-  key: string,
-  accepts: (value: unknown) => value is T,
-  expected: string,
-): T | undefined {
-  const value = fields[key];
-  if (value === undefined) return undefined;
-  if (!accepts(value)) throw new EmulatorInputError(`${key} must be ${expected}.`);
-  return value;
-}
-
-function required<T>(
-  fields: Record<string, unknown>,
-  key: string,
-  accepts: (value: unknown) => value is T,
-  expected: string,
-): T {
-  const value = optional(fields, key, accepts, expected);
-  if (value === undefined) throw new EmulatorInputError(`${key} is required.`);
-  return value;
-}
-
-export const isString = (value: unknown): value is string => typeof value === "string";
-export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
-export const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === "string" && value.length > 0;
-export const isStringArray = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every(isString);
 
 function dedupe(values: string[]): string[] {
   return [...new Set(values)];

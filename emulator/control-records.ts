@@ -1,6 +1,6 @@
 import { parseSubnet } from "./allowlist";
 import { FIRST_KEY_NAME, isIsoDateTime } from "./api-keys";
-import { asRecord, isBoolean, isNonEmptyString, isString, optional } from "./control-input";
+import { asRecord, isBoolean, isNonEmptyString, isString, optional } from "./input-guards";
 import { EmulatorInputError } from "./errors";
 import type { RandomSource } from "./random";
 import type { AllowlistEntry, EmulatedApiKey } from "./types";

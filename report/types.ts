@@ -4,7 +4,7 @@
  */
 import type { AllowlistEntry } from "../provider/allowlist";
 import type { ApiKeyInfo, VultrUser } from "../provider/client/types";
-import type { FindingCode } from "./findings";
+import type { FindingCode } from "./finding-codes";
 
 /** A user as the list endpoint shows it; the 2026 fields are absent on older answers. */
 export type AccountUser = VultrUser;

@@ -16,10 +16,10 @@ import {
   type AllowlistScenarioResult,
 } from "../../bench/allowlist-results";
 import { runAllowlistFleet } from "../../bench/allowlist-scenarios";
-import { prepareHostDirectory, seedAccount } from "../../bench/fleet";
+import { seedAccount } from "../../bench/fleet";
 import { getsOf } from "../../bench/measure";
 import { providerShim } from "../../sdk/provider-shim";
-import { serializeProvider } from "../support/provider-host";
+import { useBenchRun } from "../support/bench-run";
 
 const k = 10;
 const users = 1200;
@@ -28,36 +28,10 @@ const LIST = "GET /users/:id/ip-whitelist";
 const ADD = "POST /users/:id/ip-whitelist";
 const REMOVE = "DELETE /users/:id/ip-whitelist";
 
-let emulator: RunningEmulator;
-let results: AllowlistScenarioResult[];
-
-beforeAll(async () => {
-  // No latency; Vultr's 30/s limit, which the provider's pacing must never meet.
-  emulator = await startEmulator({ latencyMs: 0, rateLimitPerSecond: 30 });
-  const hostDirectory = await prepareHostDirectory();
-  try {
-    results = await runAllowlistFleet({
-      emulator,
-      hostDirectory: hostDirectory.path,
-      providerText: await serializeProvider(providerShim),
-      k,
-      users,
-      parallel: 8,
-    });
-  } finally {
-    await hostDirectory.remove();
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-function scenario(name: AllowlistScenarioName): AllowlistScenarioResult {
-  const found = results.find((r) => r.scenario === name);
-  if (found === undefined) throw new Error(`no ${name} result`);
-  return found;
-}
+const run = useBenchRun<AllowlistScenarioResult>(providerShim, (setup) =>
+  runAllowlistFleet({ ...setup, k, users, parallel: 8 }),
+);
+const scenario = (name: AllowlistScenarioName) => run.scenario(name);
 
 function route(r: AllowlistScenarioResult, name: string): number {
   return r.requests.byRoute[name] ?? 0;
@@ -66,12 +40,12 @@ function route(r: AllowlistScenarioResult, name: string): number {
 describe("a fleet of 10 resources over 1,200 users, every other one declaring allowedIps", () => {
   it("has a read budget of min(k, ⌈T/500⌉) + 1 + 5 = 9 per engine pass", () => {
     expect(allowlistReadBudget(k, users, declaring)).toBe(9);
-    expect(results.map((r) => r.declaring)).toStrictEqual([5, 5, 5, 5]);
-    expect(results.map((r) => r.drifted)).toStrictEqual([1, 1, 1, 1]);
+    expect(run.results.map((r) => r.declaring)).toStrictEqual([5, 5, 5, 5]);
+    expect(run.results.map((r) => r.drifted)).toStrictEqual([1, 1, 1, 1]);
   });
 
   it("every scenario: no failed step, no 429, at most the budget's reads, one allowlist read per declaring resource", () => {
-    for (const r of results) {
+    for (const r of run.results) {
       expect(r.firstFailure).toBeUndefined();
       expect(r.requests.rateLimited).toBe(0);
       expect(getsOf(r.requests)).toBeLessThanOrEqual(9);
@@ -124,18 +98,18 @@ describe("a fleet of 10 resources over 1,200 users, every other one declaring al
           .getAllowlist(id)
           .map((e) => `${e.subnet}/${e.subnet_size}`)
           .sort();
-      const changed = emulator
+      const changed = run.emulator
         .listUsers()
         .filter(
           (user) =>
-            JSON.stringify(entries(emulator, user.id)) !==
+            JSON.stringify(entries(run.emulator, user.id)) !==
             JSON.stringify(entries(untouched, user.id)),
         );
 
-      expect(emulator.listUsers()).toHaveLength(users);
+      expect(run.emulator.listUsers()).toHaveLength(users);
       expect(changed).toHaveLength(declaring);
       for (const user of changed) {
-        expect(entries(emulator, user.id)).toStrictEqual([
+        expect(entries(run.emulator, user.id)).toStrictEqual([
           `${DECLARED_RANGE.subnet}/${DECLARED_RANGE.subnet_size}`,
         ]);
       }

@@ -6,9 +6,6 @@
  *
  * Needs `npm run build`: the serialized provider loads the built package, as it does in a stack.
  */
-import type { RunningEmulator } from "../../emulator";
-import { startEmulator } from "../../emulator";
-import { prepareHostDirectory } from "../../bench/fleet";
 import {
   policyReadBudget,
   type PolicyScenarioName,
@@ -16,43 +13,19 @@ import {
 } from "../../bench/policy-results";
 import { runPolicy } from "../../bench/policy-scenarios";
 import { policyShim } from "../../sdk/provider-shim";
-import { serializeProvider } from "../support/provider-host";
+import { useBenchRun } from "../support/bench-run";
 
 const users = 1500;
 
-let emulator: RunningEmulator;
-let results: PolicyScenarioResult[];
-
-beforeAll(async () => {
-  emulator = await startEmulator({ latencyMs: 0, rateLimitPerSecond: 30 });
-  const hostDirectory = await prepareHostDirectory();
-  try {
-    results = await runPolicy({
-      emulator,
-      hostDirectory: hostDirectory.path,
-      providerText: await serializeProvider(policyShim),
-      users,
-      parallel: 8,
-    });
-  } finally {
-    await hostDirectory.remove();
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await emulator?.close();
-});
-
-function scenario(name: PolicyScenarioName): PolicyScenarioResult {
-  const found = results.find((r) => r.scenario === name);
-  if (found === undefined) throw new Error(`no ${name} result`);
-  return found;
-}
+const run = useBenchRun<PolicyScenarioResult>(policyShim, (setup) =>
+  runPolicy({ ...setup, users, parallel: 8 }),
+);
+const scenario = (name: PolicyScenarioName) => run.scenario(name);
 
 describe("one ApiAccessPolicy over 1,500 users, 1% of them violators", () => {
   it("reads the 3 list pages once per engine pass, with no 429 and no failed step", () => {
     expect(policyReadBudget(users)).toBe(3);
-    for (const r of results) {
+    for (const r of run.results) {
       expect(r.firstFailure).toBeUndefined();
       expect(r.requests.rateLimited).toBe(0);
       expect(r.requests.byRoute["GET /users"]).toBe(3);
@@ -91,7 +64,7 @@ describe("one ApiAccessPolicy over 1,500 users, 1% of them violators", () => {
   });
 
   it("leaves the 3 allowed users with API access, and nobody else", () => {
-    const enabled = emulator.listUsers().filter((user) => user.api_enabled);
+    const enabled = run.emulator.listUsers().filter((user) => user.api_enabled);
 
     expect(enabled.map((user) => user.email).sort()).toStrictEqual([
       "user1250@example.com",

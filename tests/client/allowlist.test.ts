@@ -1,4 +1,3 @@
-import type { RunningEmulator } from "../../emulator";
 import { formatEntry } from "../../provider/allowlist";
 import {
   isVultrApiError,
@@ -16,14 +15,9 @@ import {
   resetAccount,
   startAccount,
 } from "./harness";
+import { useEmulator } from "../support/use-emulator";
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await startAccount();
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetAccount(emulator));
+const emulator = useEmulator(startAccount, { beforeEach: resetAccount });
 
 const MISSING = "11111111-2222-4333-8444-555555555555";
 const whitelist = (id: string) => `/users/${id}/ip-whitelist`;

@@ -1,4 +1,3 @@
-import type { RunningEmulator } from "../../emulator";
 import {
   isVultrApiError,
   isVultrError,
@@ -17,14 +16,9 @@ import {
   resetAccount,
   startAccount,
 } from "./harness";
+import { useEmulator } from "../support/use-emulator";
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await startAccount();
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetAccount(emulator));
+const emulator = useEmulator(startAccount, { beforeEach: resetAccount });
 
 const GONE = "5e1f0000-0000-4000-8000-00000000dead";
 const WRONG_KEY = "WRONGKEY0000000000000000000000000000";

@@ -1,4 +1,3 @@
-import type { RunningEmulator } from "../../emulator";
 import { isVultrUsageError } from "../../provider/client/errors";
 import { Pacer } from "../../provider/client/pacer";
 import { CLIENT_DEFAULTS } from "../../provider/client/types";
@@ -12,14 +11,9 @@ import {
   resetAccount,
   startAccount,
 } from "./harness";
+import { useEmulator } from "../support/use-emulator";
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await startAccount();
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetAccount(emulator));
+const emulator = useEmulator(startAccount, { beforeEach: resetAccount });
 
 describe("setApiEnabled", () => {
   it("sends api_enabled: false as a JSON false (the official Node client drops it)", async () => {

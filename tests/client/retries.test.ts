@@ -1,4 +1,3 @@
-import type { RunningEmulator } from "../../emulator";
 import {
   isVultrApiError,
   isVultrInvalidResponseError,
@@ -9,14 +8,9 @@ import {
 import { Pacer } from "../../provider/client/pacer";
 import { stepDeadline } from "../../provider/client/step-deadline";
 import { ALICE, clientFor, failureOf, requestLines, resetAccount, startAccount } from "./harness";
+import { useEmulator } from "../support/use-emulator";
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await startAccount();
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetAccount(emulator));
+const emulator = useEmulator(startAccount, { beforeEach: resetAccount });
 
 const aliceRead = `GET /users/${ALICE}`;
 

@@ -2,7 +2,6 @@
  * The 2026 API as the client meets it: the grown user object, PATCH answered 202, per-user API
  * keys listed masked, and a key refused for the address it is used from.
  */
-import type { RunningEmulator } from "../../emulator";
 import { keyMatches } from "../../provider/client/key-match";
 import { unauthorizedReason } from "../../provider/client/advice";
 import { isVultrApiError } from "../../provider/client/errors";
@@ -17,14 +16,9 @@ import {
   resetAccount,
   startAccount,
 } from "./harness";
+import { useEmulator } from "../support/use-emulator";
 
-let emulator: RunningEmulator;
-
-beforeAll(async () => {
-  emulator = await startAccount();
-});
-afterAll(() => emulator.close());
-beforeEach(() => resetAccount(emulator));
+const emulator = useEmulator(startAccount, { beforeEach: resetAccount });
 // Knobs survive reset(): put them back for the next test.
 afterEach(() => {
   emulator.setBehaviour({ patchStatus: 204, maskApiKeys: true });

@@ -1,14 +1,11 @@
-import { startEmulator, type EmulatedUser, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatedUser } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api, control, UUID_V4 } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 let bot: EmulatedUser;
 let viewer: EmulatedUser;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   emulator.setBehaviour({ maskApiKeys: true });

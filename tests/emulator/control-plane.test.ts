@@ -3,16 +3,12 @@ import {
   type Counters,
   type EmulatedUser,
   type RequestLogEntry,
-  type RunningEmulator,
 } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api, control, userOf, UUID_V4 } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
 const usersOf = (json: unknown) => (json as { users: EmulatedUser[] }).users;

@@ -4,17 +4,13 @@ import {
   startEmulator,
   type EmulatedUser,
   type FaultSpec,
-  type RunningEmulator,
 } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api, answerOf } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 let user: EmulatedUser;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   emulator.setLatency(0);

@@ -1,16 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { startEmulator, type EmulatedUser, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatedUser } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 let user: EmulatedUser;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   [user] = emulator.seedUsers([{ email: "r@example.com", name: "R" }]) as [EmulatedUser];

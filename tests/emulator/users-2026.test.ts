@@ -1,13 +1,10 @@
-import { ACL_VALUES, startEmulator, type EmulatedUser, type RunningEmulator } from "../../emulator";
+import { ACL_VALUES, startEmulator, type EmulatedUser } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api, userOf } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 let alice: EmulatedUser;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   emulator.setPatchStatus(204);

@@ -1,13 +1,10 @@
-import { startEmulator, type EmulatedUser, type RunningEmulator } from "../../emulator";
+import { startEmulator, type EmulatedUser } from "../../emulator";
+import { useEmulator } from "../support/use-emulator";
 import { api, listOf, userOf, UUID_V4 } from "./http";
 
-let emulator: RunningEmulator;
+const emulator = useEmulator(() => startEmulator({ rateLimitPerSecond: 0 }));
 let alice: EmulatedUser;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimitPerSecond: 0 });
-});
-afterAll(() => emulator.close());
 beforeEach(() => {
   emulator.reset();
   [alice] = emulator.seedUsers([

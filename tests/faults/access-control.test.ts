@@ -5,39 +5,34 @@
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
 import {
+  FAST_LAB,
   FAST_SETTINGS,
   checkThenCreate,
   failureOf,
   settle,
-  startLab,
+  useLab,
   valueOf,
   type Adoption,
-  type Lab,
-} from "./support/lab";
+} from "../support/lab";
 
 const UNAUTHORIZED_IP = { error: "Unauthorized IP address: 203.0.113.7", status: 401 };
 const WRONG_KEY = "WRONGKEY0123456789ABCDEFGHIJKLMNOPQR";
 
-let lab: Lab;
+const lab = useLab("access-control", {
+  users: 600,
+  seed: 7,
+  ...FAST_LAB,
+  extraSecrets: { "wrong key": WRONG_KEY },
+});
 let users: EmulatedUser[];
 /** A sub-user with API access but without manage_users: its key may not manage users. */
 let clerk: EmulatedUser;
 
-beforeAll(async () => {
-  lab = await startLab("access-control", {
-    users: 600,
-    seed: 7,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   users = lab.emulator.listUsers();
   const found = users.find((u) => u.api_enabled && !u.acls.includes("manage_users"));
   if (found === undefined) throw new Error("no user without manage_users among the seeded");
   clerk = found;
-});
-
-afterAll(async () => {
-  await lab.finish({ "wrong key": WRONG_KEY });
 });
 
 let taken = 0;

@@ -17,18 +17,17 @@ import {
   allowlistLabel,
   type AllowlistCase,
   type AllowlistTarget,
-} from "./support/allowlist-cases";
+} from "../support/allowlist-cases";
 import {
-  FAST_SETTINGS,
+  FAST_LAB,
   checkThenCreate,
   failureOf,
   settle,
-  startLab,
+  useLab,
   valueOf,
   type Adoption,
-  type Lab,
   type Props,
-} from "./support/lab";
+} from "../support/lab";
 
 /** Every user starts with Vultr's default: any IPv4 and any IPv6 address. */
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
@@ -52,24 +51,14 @@ const CLEAN: Record<string, number> = {
 };
 const ADVICE = /try again|check |lower |add |remove |grant |use |raise /i;
 
-let lab: Lab;
+const lab = useLab("allowlist-faults", { users: 120, seed: 31, ...FAST_LAB });
 let plainUsers: EmulatedUser[];
 let admins: EmulatedUser[];
 
-beforeAll(async () => {
-  lab = await startLab("allowlist-faults", {
-    users: 120,
-    seed: 31,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   const users = lab.emulator.listUsers();
   plainUsers = users.filter((u) => !u.acls.includes("manage_users"));
   admins = users.filter((u) => u.acls.includes("manage_users"));
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 let plainTaken = 0;

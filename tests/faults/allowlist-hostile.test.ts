@@ -5,31 +5,12 @@
  * API; each answer the provider cannot trust fails the step before any write.
  */
 import type { EmulatedUser } from "../../emulator";
-import {
-  FAST_SETTINGS,
-  checkThenCreate,
-  failureOf,
-  settle,
-  startLab,
-  type Lab,
-  type Props,
-} from "./support/lab";
+import { FAST_LAB, checkThenCreate, failureOf, settle, useLab, type Props } from "../support/lab";
 
-let lab: Lab;
+const lab = useLab("allowlist-hostile", { users: 60, seed: 33, ...FAST_LAB });
 let users: EmulatedUser[];
-
-beforeAll(async () => {
-  lab = await startLab("allowlist-hostile", {
-    users: 60,
-    seed: 33,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   users = lab.emulator.listUsers().filter((u) => !u.acls.includes("manage_users"));
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 let taken = 0;

@@ -9,10 +9,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EmulatedUser } from "../../emulator";
-import { freePort, spawnEmulator, type EmulatorProcess } from "./support/emulator-process";
+import { freePort, spawnEmulator, type EmulatorProcess } from "../support/emulator-process";
 import { describeWithPulumiCli } from "../support/pulumi-cli-gate";
-import { PulumiProgram, type CommandResult } from "./support/pulumi-program";
-import { finishTranscript, Transcript } from "./support/transcript";
+import { PulumiProgram, type CommandResult } from "../support/pulumi-program";
+import { finishTranscript, Transcript } from "../support/transcript";
 
 const KEY = "CLIPARTIALKEY0123456789ABCDEFGHIJKLM";
 const SEED = "4242";

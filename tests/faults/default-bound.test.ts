@@ -16,8 +16,8 @@ import { VultrUsersClient } from "../../provider/client/users-client";
 import { DEFAULT_MAX_RPS } from "../../provider/engine/settings";
 import { handlers } from "../../provider";
 import type { EmulatedUser, FaultSpec } from "../../emulator";
-import { spawnEmulator, type EmulatorProcess } from "./support/emulator-process";
-import { finishTranscript, Transcript } from "./support/transcript";
+import { spawnEmulator, type EmulatorProcess } from "../support/emulator-process";
+import { finishTranscript, Transcript } from "../support/transcript";
 
 const BOUND_MS = 60_000;
 const KEY = "DEFAULTBOUNDKEY0123456789ABCDEFGHIJKL";

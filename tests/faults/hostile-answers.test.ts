@@ -8,31 +8,12 @@ import type { EmulatedUser } from "../../emulator";
 // A user object as Vultr shows it, from the emulator itself.
 import { publicUser } from "../../emulator/api-routes";
 import type { ProviderHost } from "../support/provider-host";
-import {
-  FAST_SETTINGS,
-  failureOf,
-  settle,
-  startLab,
-  valueOf,
-  type Lab,
-  type Props,
-} from "./support/lab";
+import { FAST_LAB, failureOf, settle, useLab, valueOf, type Props } from "../support/lab";
 
-let lab: Lab;
+const lab = useLab("hostile-answers", { users: 600, seed: 18, ...FAST_LAB });
 let users: EmulatedUser[];
-
-beforeAll(async () => {
-  lab = await startLab("hostile-answers", {
-    users: 600,
-    seed: 18,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   users = lab.emulator.listUsers();
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 let taken = 0;

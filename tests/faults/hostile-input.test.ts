@@ -8,31 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EmulatedUser } from "../../emulator";
 import { UserApiAccess } from "../../sdk";
 import { UNKNOWN } from "../support/provider-host";
-import {
-  FAST_SETTINGS,
-  failureOf,
-  settle,
-  startLab,
-  valueOf,
-  type Lab,
-  type Props,
-} from "./support/lab";
+import { FAST_LAB, failureOf, settle, useLab, valueOf, type Props } from "../support/lab";
 
-let lab: Lab;
+const lab = useLab("hostile-input", { users: 40, seed: 8, ...FAST_LAB });
 let users: EmulatedUser[];
-
-beforeAll(async () => {
-  lab = await startLab("hostile-input", {
-    users: 40,
-    seed: 8,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   users = lab.emulator.listUsers();
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 let taken = 0;

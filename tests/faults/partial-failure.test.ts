@@ -5,22 +5,21 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { settle, startLab, type Lab, type Props } from "./support/lab";
+import { settle, useLab, type Props } from "../support/lab";
 
 const LOCKED = { error: "User is locked.", status: 400 };
 
-let lab: Lab;
+// Default pacing (20/s) against Vultr's 30/s limit; fast retries.
+const lab = useLab("partial-failure", {
+  users: 20,
+  seed: 20,
+  env: { VULTR_TIMEOUT_MS: "200", VULTR_RETRY_BASE_MS: "5" },
+});
 let users: EmulatedUser[];
 /** State: each resource's outputs as the engine stores them after a step. */
 const state = new Map<string, Props>();
 
 beforeAll(async () => {
-  // Default pacing (20/s) against Vultr's 30/s limit; fast retries.
-  lab = await startLab("partial-failure", {
-    users: 20,
-    seed: 20,
-    env: { VULTR_TIMEOUT_MS: "200", VULTR_RETRY_BASE_MS: "5" },
-  });
   users = lab.emulator.listUsers();
   // Adoption: every user declared as it is, so no PATCH.
   for (const user of users) {
@@ -32,10 +31,6 @@ beforeAll(async () => {
     );
     state.set(user.id, (await lab.host.create(urn, checked.inputs)).outs);
   }
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 interface UpResult {

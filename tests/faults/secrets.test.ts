@@ -13,40 +13,36 @@ import { startEmulator, type EmulatedUser } from "../../emulator";
 import { UserApiAccess } from "../../sdk";
 import { PROVIDER_KEY, type ProviderHost } from "../support/provider-host";
 import {
+  FAST_LAB,
   FAST_SETTINGS,
   checkThenCreate,
   failureOf,
-  hostEnv,
+  bareHostEnv,
   settle,
-  startLab,
+  useLab,
   valueOf,
-  type Lab,
-} from "./support/lab";
-import { Transcript } from "./support/transcript";
+} from "../support/lab";
+import { Transcript } from "../support/transcript";
 
-let lab: Lab;
+const lab = useLab("secrets", {
+  users: 30,
+  seed: 9,
+  ...FAST_LAB,
+  beforeFinish: (started) => {
+    const secrets = started.secrets();
+    expect(secrets["owner key"]).toBe(started.emulator.ownerKey);
+    expect(Object.values(secrets)).toContain(admin.api_key);
+  },
+});
 let users: EmulatedUser[];
 /** A sub-user allowed to manage users: its key works as `vultr:apiKey`. */
 let admin: EmulatedUser;
 
-beforeAll(async () => {
-  lab = await startLab("secrets", {
-    users: 30,
-    seed: 9,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
+beforeAll(() => {
   users = lab.emulator.listUsers();
   const found = users.find((u) => u.api_enabled && u.acls.includes("manage_users"));
   if (found === undefined) throw new Error("no admin among the seeded users");
   admin = found;
-});
-
-afterAll(async () => {
-  const secrets = lab.secrets();
-  expect(secrets["owner key"]).toBe(lab.emulator.ownerKey);
-  expect(Object.values(secrets)).toContain(admin.api_key);
-  await lab.finish();
 });
 
 let taken = 0;
@@ -332,6 +328,6 @@ describe("plain http to a non-loopback endpoint is refused before any request", 
       ),
     );
     expect(created.id).toBe(user.id);
-    expect(hostEnv()).not.toHaveProperty("VULTR_API_KEY");
+    expect(bareHostEnv()).not.toHaveProperty("VULTR_API_KEY");
   });
 });

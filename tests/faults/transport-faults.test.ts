@@ -13,17 +13,16 @@
  */
 import type { EmulatedUser, FaultSpec } from "../../emulator";
 import {
-  FAST_SETTINGS,
+  FAST_LAB,
   checkThenCreate,
   failureOf,
   settle,
-  startLab,
+  useLab,
   valueOf,
   type Adoption,
-  type Lab,
   type Props,
-} from "./support/lab";
-import { CASES, type FaultCase, type Target } from "./support/fault-cases";
+} from "../support/lab";
+import { CASES, type FaultCase, type Target } from "../support/fault-cases";
 
 const ROUTE: Record<Target, string> = {
   list: "GET /users",
@@ -50,19 +49,13 @@ const ROWS: Row[] = CASES.flatMap((c) =>
 const ADVICE = /try again|check |lower |add |remove |grant |use /i;
 const failureMessages: string[] = [];
 
-let lab: Lab;
+// 600 users: the list has two pages of 500, so a user on page two is read with a single GET
+// once the program says it declares only one resource (the directory's budget rule).
+const lab = useLab("transport-faults", { users: 600, seed: 6, ...FAST_LAB });
 let pageOne: EmulatedUser[];
 let pageTwo: EmulatedUser[];
 
 beforeAll(async () => {
-  // 600 users: the list has two pages of 500, so a user on page two is read with a single GET
-  // once the program says it declares only one resource (the directory's budget rule).
-  lab = await startLab("transport-faults", {
-    users: 600,
-    seed: 6,
-    env: { ...FAST_SETTINGS },
-    rateLimitPerSecond: 0,
-  });
   const users = lab.emulator.listUsers();
   pageOne = users.slice(0, 500);
   pageTwo = users.slice(500);
@@ -72,10 +65,6 @@ beforeAll(async () => {
     lab.inputs({ userId: users[0]?.id, apiEnabled: true, __fleetSize: 1 }),
   );
   expect(hint.failures).toStrictEqual([]);
-});
-
-afterAll(async () => {
-  await lab.finish();
 });
 
 let usersTaken = 0;

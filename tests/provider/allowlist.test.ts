@@ -5,23 +5,14 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHostError } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RUNNERS = ["8.8.8.0/24", "45.76.12.7", "2606:4700::/32"];
 const RUNNERS_APPLIED = ["8.8.8.0/24", "45.76.12.7/32", "2606:4700::/32"];
 
 describe("allowedIps in the real provider host", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.clearRequestLog());
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use();
 
   function seed(name: string, apiEnabled = true): EmulatedUser {
     const [user] = fixture.emulator.seedUsers([
@@ -31,26 +22,15 @@ describe("allowedIps in the real provider host", () => {
     return user;
   }
 
-  /** The user's allowlist in the emulator, as canonical texts. */
-  function allowlistOf(user: EmulatedUser): string[] {
-    return fixture.emulator
-      .getAllowlist(user.id)
-      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
-      .sort();
-  }
+  const allowlistOf = (user: EmulatedUser): string[] => fixture.allowlistOf(user);
 
   /** Method and route of each request, e.g. "POST /users/:id/ip-whitelist". */
   function requests(): string[] {
     return fixture.routes();
   }
 
-  async function earlierUp(name: string, inputs: Props): Promise<Adopted> {
-    const host = await fixture.startHost();
-    const adopted = await fixture.adopt(host, name, inputs);
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return adopted;
-  }
+  const earlierUp = (name: string, inputs: Props): Promise<Adopted> =>
+    fixture.earlierUp(name, inputs);
 
   it("fails check naming allowedIps[i] and the reason, sending nothing", async () => {
     const user = seed("invalid-list");

@@ -5,19 +5,10 @@
  * only, and two declarations of one user are caught in check.
  */
 import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf } from "./fixture";
+import { ProviderFixture, urnOf } from "../support/lab";
 
 describe("guards of a deployment, in the real provider host", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start({ users: 30, seed: 11 });
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.clearRequestLog());
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use({ users: 30, seed: 11 });
 
   function seed(name: string, fields: { api_enabled?: boolean; acls?: string[] } = {}) {
     const [user] = fixture.emulator.seedUsers([{ email: `${name}@example.com`, name, ...fields }]);

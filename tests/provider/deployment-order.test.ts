@@ -6,18 +6,10 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 describe("one deployment, declarations that move between resources", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use({ beforeEach: "nothing" });
 
   function seed(name: string, apiEnabled: boolean): EmulatedUser {
     const [user] = fixture.emulator.seedUsers([

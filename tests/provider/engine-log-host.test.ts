@@ -5,7 +5,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
 import { PROVIDER_KEY, serializeProvider, startProviderHost } from "../support/provider-host";
-import { linkedProgramDir, requireBuiltProvider, urnOf, type Props } from "./fixture";
+import { linkedProgramDir, requireBuiltProvider, urnOf, type Props } from "../support/lab";
 
 const ALICE = urnOf("alice");
 // Nothing listens on port 1 of loopback: the host harness's default engine address.

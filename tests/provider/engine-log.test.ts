@@ -10,7 +10,7 @@ import {
   type EngineLogOptions,
 } from "../../provider/engine/engine-log";
 import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from "../support/fake-engine";
-import { urnOf } from "./fixture";
+import { urnOf } from "../support/lab";
 
 const { status } = createRequire(require.resolve("@pulumi/pulumi/package.json"))(
   "@grpc/grpc-js",

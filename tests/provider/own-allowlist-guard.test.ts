@@ -6,23 +6,14 @@
  * is allowed; the owner's key is never refused. In the real provider host against the emulator.
  */
 import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RANGE = "45.76.0.0/16";
 const KEYS = "GET /users/:id/apikeys";
 
 describe("the allowlist of the running key's own user, in the real provider host", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start({ users: 20, seed: 16 });
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.clearRequestLog());
-  afterEach(() => fixture.closeHosts());
+  const fixture = ProviderFixture.use({ users: 20, seed: 16 });
 
   /** A manage_users sub-user (allowlist: Vultr's defaults, any IPv4 and any IPv6). */
   function admin(name: string): EmulatedUser {
@@ -39,25 +30,15 @@ describe("the allowlist of the running key's own user, in the real provider host
     });
   }
 
-  function allowlistOf(user: EmulatedUser): string[] {
-    return fixture.emulator
-      .getAllowlist(user.id)
-      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
-      .sort();
-  }
+  const allowlistOf = (user: EmulatedUser): string[] => fixture.allowlistOf(user);
 
   const writes = () => fixture.routes().filter((route) => !route.startsWith("GET "));
 
   const refusal = (user: EmulatedUser, removed: string) =>
     `refusing to remove ${removed} from the API allowlist of Vultr user ${user.email} (${user.id}): the API key this deployment runs with belongs to that user, and the provider cannot see the address it calls Vultr from, so this change could lock the deployment out (every later preview and up would fail with 401) — run this change with the account owner's key, or keep in allowedIps what admits the address this deployment runs from: ${removed} (this key may add entries, never remove them)`;
 
-  async function earlierUp(name: string, inputs: Props): Promise<Adopted> {
-    const host = await fixture.startHost();
-    const adopted = await fixture.adopt(host, name, inputs);
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return adopted;
-  }
+  const earlierUp = (name: string, inputs: Props): Promise<Adopted> =>
+    fixture.earlierUp(name, inputs);
 
   it("check (preview) refuses to adopt it with allowedIps that replace 'any' by a range", async () => {
     const self = admin("own-new");

@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import type { EmulatedUser } from "../../emulator";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { serializeProvider } from "../support/provider-host";
-import { ProviderFixture, REPO_ROOT, requireBuiltProvider, urnOf } from "./fixture";
+import { ProviderFixture, REPO_ROOT, requireBuiltProvider, urnOf } from "../support/lab";
 
 const run = promisify(execFile);
 // @pulumi/pulumi is a peer dependency: a program brings its own.

@@ -3,18 +3,11 @@
  * process, plus one PATCH per violator disabled.
  */
 import type { SeedUser } from "../../emulator";
-import { ProviderFixture } from "./fixture";
+import { ProviderFixture } from "../support/lab";
 import { PolicyDriver } from "./policy-host";
 
 describe("ApiAccessPolicy request budget", () => {
-  let fixture: ProviderFixture;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-  });
+  const fixture = ProviderFixture.use({ beforeEach: "nothing" });
 
   it("an up with a UserApiAccess and the policy reads the 1,200-user list once (3 pages) and PATCHes each violator once", async () => {
     const policy = await PolicyDriver.start(fixture);

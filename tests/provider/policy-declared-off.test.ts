@@ -7,22 +7,15 @@
  */
 import type { EmulatedUser } from "../../emulator";
 import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "./fixture";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
 import { listed, PolicyDriver, policyUrn, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", () => {
-  let fixture: ProviderFixture;
+  const fixture = ProviderFixture.use({ beforeEach: "reset" });
   let policy: PolicyDriver;
-
   beforeAll(async () => {
-    fixture = await ProviderFixture.start();
     policy = await PolicyDriver.start(fixture);
   });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.reset());
-  afterEach(() => fixture.closeHosts());
 
   const apiEnabled = (user: EmulatedUser) => fixture.emulator.getUser(user.id)?.api_enabled;
   const patched = () =>

@@ -5,7 +5,7 @@
 import type { EmulatedUser, SeedUser } from "../../emulator";
 import { policyShim } from "../../sdk/provider-shim";
 import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../support/provider-host";
-import { PROJECT, type ProviderFixture, type Props } from "./fixture";
+import { PROJECT, type ProviderFixture, type Props } from "../support/lab";
 
 export const POLICY_TYPE = "pulumi-nodejs:dynamic/vultr:ApiAccessPolicy";
 

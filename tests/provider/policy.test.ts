@@ -3,22 +3,15 @@
  * policy, with the requests it costs. Each `startHost()` is one engine pass in its own process.
  */
 import { ProviderHostError, UNKNOWN, type ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf } from "./fixture";
+import { ProviderFixture, urnOf } from "../support/lab";
 import { listed, PolicyDriver, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy through the provider host", () => {
-  let fixture: ProviderFixture;
+  const fixture = ProviderFixture.use({ beforeEach: "reset" });
   let policy: PolicyDriver;
-
   beforeAll(async () => {
-    fixture = await ProviderFixture.start();
     policy = await PolicyDriver.start(fixture);
   });
-  afterAll(async () => {
-    await fixture?.close();
-  });
-  beforeEach(() => fixture.emulator.reset());
-  afterEach(() => fixture.closeHosts());
 
   const apiEnabled = (user: { id: string }) => fixture.emulator.getUser(user.id)?.api_enabled;
   const patched = () =>

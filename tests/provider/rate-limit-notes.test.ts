@@ -8,7 +8,7 @@
  */
 import { startFakeEngine, type FakeEngine, type ReceivedLog } from "../support/fake-engine";
 import type { ProviderHost } from "../support/provider-host";
-import { hostEnv, ProviderFixture, urnOf } from "./fixture";
+import { hostEnv, ProviderFixture, urnOf } from "../support/lab";
 
 const WARNING = "Vultr is rate-limiting requests (429); retrying with backoff…";
 const SUMMARY =

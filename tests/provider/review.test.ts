@@ -4,58 +4,26 @@
  * the user, with the severity a reviewer needs, once per engine pass; and refresh hands the
  * engine the inputs as declared, so drift shows as a property change.
  */
-import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
-import { ProviderFixture, urnOf, type Adopted } from "./fixture";
+import { useEngineSuite } from "../support/engine-suite";
+import { urnOf, type Adopted } from "../support/lab";
 
 describe("review in preview, in the real provider host", () => {
-  let fixture: ProviderFixture;
-  let engine: FakeEngine;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-    engine = await startFakeEngine();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    await engine?.close();
-  });
-  beforeEach(() => {
-    fixture.emulator.clearRequestLog();
-    engine.received.length = 0;
-  });
-  afterEach(() => fixture.closeHosts());
-
-  function seed(name: string, apiEnabled: boolean) {
-    const [user] = fixture.emulator.seedUsers([
-      { email: `${name}@example.com`, name, api_enabled: apiEnabled },
-    ]);
-    if (user === undefined) throw new Error("seeding failed");
-    return user;
-  }
-
-  /** What the engine received, as "SEVERITY urn-name: message". */
-  function logged(): string[] {
-    return engine.received.map(
-      (log) => `${log.severity} ${log.urn.split("::").pop() ?? ""}: ${log.message}`,
-    );
-  }
+  const suite = useEngineSuite({ beforeEach: "clearRequestLog" });
+  const { fixture, seed } = suite;
+  /** What the engine received since the test began, as "SEVERITY urn-name: message". */
+  const logged = () => suite.logged({ keep: true });
 
   function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(props).filter(([key]) => key !== "__provider"));
   }
 
-  async function earlierUp(name: string, inputs: Record<string, unknown>): Promise<Adopted> {
-    const host = await fixture.startHost();
-    const adopted = await fixture.adopt(host, name, inputs);
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return adopted;
-  }
+  const earlierUp = (name: string, inputs: Record<string, unknown>): Promise<Adopted> =>
+    fixture.earlierUp(name, inputs);
 
   it("names, on a new resource, whose access its adoption changes", async () => {
     const gains = seed("gains", false);
     const keeps = seed("keeps", true);
-    const host = await fixture.startHost({ engineAddress: engine.address });
+    const host = await fixture.startHost({ engineAddress: suite.engine.address });
 
     for (const [name, user] of [
       ["gains", gains],
@@ -73,15 +41,18 @@ describe("review in preview, in the real provider host", () => {
       `INFO gains: will adopt Vultr user gains@example.com (${gains.id}): api_enabled false → true`,
       `INFO keeps: will adopt Vultr user keeps@example.com (${keeps.id}): api_enabled already true; no change`,
     ]);
-    expect(engine.received.every((log) => !log.ephemeral)).toBe(true);
-    expect(engine.received.map((log) => log.urn)).toStrictEqual([urnOf("gains"), urnOf("keeps")]);
+    expect(suite.engine.received.every((log) => !log.ephemeral)).toBe(true);
+    expect(suite.engine.received.map((log) => log.urn)).toStrictEqual([
+      urnOf("gains"),
+      urnOf("keeps"),
+    ]);
   });
 
   it("puts drift on the resource as a WARNING, once per engine pass, and the write as INFO", async () => {
     const user = seed("drifter", false);
     const adopted = await earlierUp("drifter", { userId: user.id, apiEnabled: false });
     fixture.emulator.setUser(user.id, { api_enabled: true });
-    const host = await fixture.startHost({ engineAddress: engine.address });
+    const host = await fixture.startHost({ engineAddress: suite.engine.address });
 
     // `up --refresh` diffs twice in one process: the refresh's diff and the update's.
     const first = await fixture.preview(host, "drifter", adopted, {
@@ -102,7 +73,7 @@ describe("review in preview, in the real provider host", () => {
     const before = seed("replaced-from", false);
     const after = seed("replaced-to", false);
     const adopted = await earlierUp("retarget", { userId: before.id, apiEnabled: true });
-    const host = await fixture.startHost({ engineAddress: engine.address });
+    const host = await fixture.startHost({ engineAddress: suite.engine.address });
 
     await fixture.preview(host, "retarget", adopted, { userId: after.id, apiEnabled: true });
 
@@ -135,7 +106,7 @@ describe("review in preview, in the real provider host", () => {
       const user = seed("refreshed", true);
       const adopted = await earlierUp("refreshed", { email: user.email, apiEnabled: false });
       fixture.emulator.setUser(user.id, { api_enabled: true });
-      const host = await fixture.startHost({ engineAddress: engine.address });
+      const host = await fixture.startHost({ engineAddress: suite.engine.address });
 
       const read = await host.read(adopted.id, urnOf("refreshed"), adopted.outs);
 

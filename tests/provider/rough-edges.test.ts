@@ -4,50 +4,17 @@
  * stack, a declared allowlist change as INFO, allowlist failures on the resource with examples
  * the validator accepts, and redundant entries noted (the 0.1 state: state-upgrade.test.ts).
  */
-import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
+import { useEngineSuite } from "../support/engine-suite";
 import { ProviderHostError } from "../support/provider-host";
-import { ProviderFixture, urnOf } from "./fixture";
+import { urnOf } from "../support/lab";
 import { PolicyDriver, policyUrn } from "./policy-host";
 
 describe("rough edges, in the real provider host", () => {
-  let fixture: ProviderFixture;
-  let engine: FakeEngine;
+  const { fixture, seed, who, logged, host } = useEngineSuite({ beforeEach: "reset" });
   let policy: PolicyDriver;
-
   beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-    engine = await startFakeEngine();
     policy = await PolicyDriver.start(fixture);
   });
-  afterAll(async () => {
-    await fixture?.close();
-    await engine?.close();
-  });
-  beforeEach(() => {
-    fixture.emulator.reset();
-    engine.received.length = 0;
-  });
-  afterEach(() => fixture.closeHosts());
-
-  function seed(name: string, apiEnabled: boolean) {
-    const [user] = fixture.emulator.seedUsers([
-      { email: `${name}@example.com`, name, api_enabled: apiEnabled },
-    ]);
-    if (user === undefined) throw new Error("seeding failed");
-    return user;
-  }
-  const who = (user: { id: string; email: string }) => `${user.email} (${user.id})`;
-
-  /** What the engine received, as "SEVERITY name: message", and forgets it. */
-  function logged(): string[] {
-    const lines = engine.received.map(
-      (log) => `${log.severity} ${log.urn.split("::").pop() ?? ""}: ${log.message}`,
-    );
-    engine.received.length = 0;
-    return lines;
-  }
-
-  const host = () => fixture.startHost({ engineAddress: engine.address });
 
   describe("the update half of `up` does not say the preview's forecasts again", () => {
     it("UserApiAccess: `will adopt` in the preview, only the audit line in the update", async () => {

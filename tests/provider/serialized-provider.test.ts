@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../sdk/provider-shim";
-import { providerText } from "./fixture";
+import { providerText } from "../support/lab";
 
 /** Stored in state once per resource: DESIGN.md allows 8 KiB and aims for 3 KiB. */
 const AIM_BYTES = 3 * 1024;

@@ -4,46 +4,12 @@
  * a gRPC engine on loopback: refresh keeps the declared inputs, and the first up records what
  * refresh and destroy need, so that destroy reports on the resource.
  */
-import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
-import { ProviderFixture, urnOf, type Props } from "./fixture";
+import { useEngineSuite } from "../support/engine-suite";
+import { urnOf, type Props } from "../support/lab";
 
 describe("upgrading from 0.1, in the real provider host", () => {
-  let fixture: ProviderFixture;
-  let engine: FakeEngine;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-    engine = await startFakeEngine();
-  });
-  afterAll(async () => {
-    await fixture?.close();
-    await engine?.close();
-  });
-  beforeEach(() => {
-    fixture.emulator.reset();
-    engine.received.length = 0;
-  });
-  afterEach(() => fixture.closeHosts());
-
-  function seed(name: string, apiEnabled: boolean) {
-    const [user] = fixture.emulator.seedUsers([
-      { email: `${name}@example.com`, name, api_enabled: apiEnabled },
-    ]);
-    if (user === undefined) throw new Error("seeding failed");
-    return user;
-  }
-  const who = (user: { id: string; email: string }) => `${user.email} (${user.id})`;
-
-  /** What the engine received, as "SEVERITY name: message", and forgets it. */
-  function logged(): string[] {
-    const lines = engine.received.map(
-      (log) => `${log.severity} ${log.urn.split("::").pop() ?? ""}: ${log.message}`,
-    );
-    engine.received.length = 0;
-    return lines;
-  }
-
-  const host = () => fixture.startHost({ engineAddress: engine.address });
+  const suite = useEngineSuite({ beforeEach: "reset" });
+  const { fixture, seed, who, logged, host } = suite;
 
   /** What 0.1's check stored as inputs and its create as outputs, for a user declared by email. */
   function phaseOneState(user: { id: string; email: string; name: string }) {
@@ -117,7 +83,7 @@ describe("upgrading from 0.1, in the real provider host", () => {
 
     const destroy = await host();
     await destroy.delete(user.id, urn, updated.outs);
-    expect(engine.received.map((log) => log.urn)).toStrictEqual([urn]);
+    expect(suite.engine.received.map((log) => log.urn)).toStrictEqual([urn]);
     expect(logged()).toStrictEqual([
       `INFO legacy: removed (onDelete "restore"): set api_enabled to true on Vultr user ${who(user)} (was false)`,
     ]);

@@ -3,19 +3,9 @@ import { UserApiAccess } from "../../sdk";
 import { providerShim } from "../../sdk/provider-shim";
 import { declaredCount } from "../../sdk/targets";
 import { serializeProvider } from "../support/provider-host";
+import { OUTPUT_KEYS, RESOURCE_TYPE as TYPE } from "../support/resource-shape";
 
 type Props = Record<string, unknown>;
-
-const TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
-const OUTPUT_KEYS = [
-  "userId",
-  "email",
-  "name",
-  "apiEnabled",
-  "acls",
-  "initialApiEnabled",
-  "onDelete",
-] as const;
 
 /** Distinct users per test: the program-side claims live as long as the module. */
 function userId(n: number): string {

@@ -2,8 +2,8 @@
  * The fault matrix of transport-faults.test.ts: each fault, as the emulator injects it, and what
  * the provider must do about it — succeed after so many attempts, or fail the step saying so.
  */
-import type { FaultSpec } from "../../../emulator";
-import { FAST_TIMEOUT_MS } from "./lab";
+import type { FaultSpec } from "../../emulator";
+import { FAST_TIMEOUT_MS } from "./fault-lab";
 
 export type Target = "list" | "get" | "patch";
 export type Fault = Omit<FaultSpec, "method" | "path">;

@@ -1,75 +1,20 @@
 /**
  * Layer 3 of the test plan: the provider in the real dynamic-provider host, driven over gRPC with
- * the text `UserApiAccess` really stores in `__provider`, against the emulator on loopback.
- *
- * Each `startHost()` is one provider process, as each `pulumi preview`, `up`, `refresh` or
- * `destroy` starts one: its directory has read nothing yet, so it sees the account as it is now.
+ * the text `UserApiAccess` really stores in `__provider`, against the emulator on loopback. The
+ * provider suites' front end of the workbench: one host per test (closed by `closeHosts()`),
+ * every answer and error message recorded for the final scan for the key.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { providerShim } from "../../sdk/provider-shim";
-import {
-  PROVIDER_KEY,
-  serializeProvider,
-  startProviderHost,
-  type ProviderHost,
-} from "../support/provider-host";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator";
+import { PROVIDER_KEY, type ProviderHost } from "./provider-host";
+import { OUTPUT_KEYS, RESOURCE_TYPE } from "./resource-shape";
+import { emulatorConfig, hostEnv, Workbench, type Props } from "./workbench";
 
-export type Props = Record<string, unknown>;
+export { OUTPUT_KEYS };
 
-export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "vultr-access";
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
-/** Every output a UserApiAccess has, besides the `__provider` the host adds. */
-export const OUTPUT_KEYS = [
-  "userId",
-  "email",
-  "name",
-  "apiEnabled",
-  "acls",
-  "initialApiEnabled",
-  "onDelete",
-] as const;
-
-const BUILT_PROVIDER = path.join(REPO_ROOT, "dist/provider/index.js");
 
 export function urnOf(name: string): string {
   return `urn:pulumi:test::${PROJECT}::${RESOURCE_TYPE}::${name}`;
-}
-
-/** The serialized shim requires the built package; say so plainly instead of a host stack trace. */
-export function requireBuiltProvider(): void {
-  if (!fs.existsSync(BUILT_PROVIDER)) {
-    throw new Error(
-      `${path.relative(REPO_ROOT, BUILT_PROVIDER)} is missing: run \`npm run build\` first ` +
-        "(`npm test` does). The provider host loads pulumi-vultr-user-access/provider from it.",
-    );
-  }
-}
-
-/** The `__provider` text of every UserApiAccess: the serialized provider shim. */
-export function providerText(): Promise<string> {
-  return serializeProvider(providerShim);
-}
-
-/** The environment of a host: the test's own, without any VULTR_ setting leaking in. */
-export function hostEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("VULTR_")) env[name] = value;
-  }
-  // A tiny backoff base keeps retries fast without faking time.
-  return { ...env, VULTR_RETRY_BASE_MS: "5", VULTR_TIMEOUT_MS: "5000", ...extra };
-}
-
-/** A program directory whose node_modules links the package to this repository. */
-export function linkedProgramDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vultr-user-access-program-"));
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(REPO_ROOT, path.join(dir, "node_modules", "pulumi-vultr-user-access"), "dir");
-  return dir;
 }
 
 export interface StartHostOptions {
@@ -92,24 +37,68 @@ export interface Adopted {
   inputs: Props;
 }
 
+/** What a suite does to the emulator before each test: nothing, forget its requests, or reset it. */
+export type BeforeEachTest = "nothing" | "clearRequestLog" | "reset";
+
+export interface UseFixtureOptions extends EmulatorOptions {
+  /** @default "clearRequestLog" */
+  beforeEach?: BeforeEachTest;
+}
+
 /** One emulator, one program directory, and the provider hosts a suite starts. */
 export class ProviderFixture {
   /** Every result and error message the hosts returned, for the final scan for the key. */
   readonly transcript: string[] = [];
-  readonly #hosts: ProviderHost[] = [];
   #open: ProviderHost[] = [];
+  #workbench: Workbench | undefined;
 
-  private constructor(
-    readonly emulator: RunningEmulator,
-    readonly provider: string,
-    readonly programDir: string,
-  ) {}
+  private constructor(readonly options: EmulatorOptions) {}
 
   static async start(options: EmulatorOptions = {}): Promise<ProviderFixture> {
-    requireBuiltProvider();
-    const provider = await providerText();
-    const emulator = await startEmulator(options);
-    return new ProviderFixture(emulator, provider, linkedProgramDir());
+    const fixture = new ProviderFixture(options);
+    await fixture.#begin();
+    return fixture;
+  }
+
+  /**
+   * A provider suite's preamble: the fixture starts before the suite's tests and closes after
+   * them; before each test the emulator is left as it is, forgets its requests, or is reset; after
+   * each, the test's hosts are closed. The fixture may be used in tests and hooks only.
+   */
+  static use(options: UseFixtureOptions = {}): ProviderFixture {
+    const { beforeEach: before = "clearRequestLog", ...emulatorOptions } = options;
+    const fixture = new ProviderFixture(emulatorOptions);
+    beforeAll(() => fixture.#begin());
+    afterAll(() => fixture.close());
+    if (before !== "nothing") beforeEach(() => fixture.emulator[before]());
+    afterEach(() => fixture.closeHosts());
+    return fixture;
+  }
+
+  async #begin(): Promise<void> {
+    this.#workbench = await Workbench.start({
+      emulator: this.options,
+      project: PROJECT,
+      scratchPrefix: "vultr-user-access-program",
+    });
+  }
+
+  get workbench(): Workbench {
+    if (this.#workbench === undefined) throw new Error("the provider fixture has not started");
+    return this.#workbench;
+  }
+
+  get emulator(): RunningEmulator {
+    return this.workbench.emulator;
+  }
+
+  /** The serialized provider, as stored under `__provider` of every resource. */
+  get provider(): string {
+    return this.workbench.provider;
+  }
+
+  get programDir(): string {
+    return this.workbench.programDir;
   }
 
   get apiKey(): string {
@@ -118,21 +107,16 @@ export class ProviderFixture {
 
   /** A fresh provider process, configured as the engine configures it. */
   async startHost(options: StartHostOptions = {}): Promise<ProviderHost> {
-    const host = await startProviderHost({
-      cwd: options.cwd ?? this.programDir,
+    const host = await this.workbench.startHost({
       env: options.env ?? hostEnv(),
-      project: PROJECT,
+      config: options.config ?? emulatorConfig(this.emulator),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.engineAddress === undefined ? {} : { engineAddress: options.engineAddress }),
-    });
-    this.#hosts.push(host);
-    if (options.suiteWide !== true) this.#open.push(host);
-    await host.configure(
-      options.config ?? {
-        "vultr:apiKey": this.apiKey,
-        "vultr:apiEndpoint": this.emulator.baseUrl,
+      // Closed after the test even when Configure fails.
+      onStarted: (started) => {
+        if (options.suiteWide !== true) this.#open.push(started);
       },
-      { secretKeys: ["vultr:apiKey"] },
-    );
+    });
     return recording(host, this.transcript);
   }
 
@@ -169,6 +153,26 @@ export class ProviderFixture {
     return { inputs: checked.inputs, diff };
   }
 
+  /**
+   * An earlier `pulumi up` that adopted the resource, in its own provider process: the test's
+   * hosts are closed after it and the emulator's request log cleared.
+   */
+  async earlierUp(name: string, inputs: Props): Promise<Adopted> {
+    const host = await this.startHost();
+    const adopted = await this.adopt(host, name, inputs);
+    await this.closeHosts();
+    this.emulator.clearRequestLog();
+    return adopted;
+  }
+
+  /** A user's allowlist in the emulator, as canonical texts, sorted. */
+  allowlistOf(user: { id: string }): string[] {
+    return this.emulator
+      .getAllowlist(user.id)
+      .map((entry) => `${entry.subnet}/${entry.subnet_size}`)
+      .sort();
+  }
+
   /** The routes the emulator served since the log was last cleared, e.g. "PATCH /users/:id". */
   routes(): string[] {
     return this.emulator.requestLog().map((entry) => entry.route);
@@ -184,7 +188,7 @@ export class ProviderFixture {
 
   /** Everything a person could see: host output, returned outputs, error messages. */
   everythingShown(): string {
-    return [...this.#hosts.map((host) => host.output()), ...this.transcript].join("\n");
+    return [...this.workbench.hosts.map((host) => host.output()), ...this.transcript].join("\n");
   }
 
   /** Ends the provider processes of a test; what they said stays in `everythingShown()`. */
@@ -195,9 +199,8 @@ export class ProviderFixture {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#hosts.map((host) => host.close()));
-    await this.emulator.close();
-    fs.rmSync(this.programDir, { recursive: true, force: true });
+    // A suite whose start failed has nothing to close (its beforeAll said why).
+    await this.#workbench?.close();
   }
 }
 

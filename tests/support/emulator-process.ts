@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
-import type { EmulatedUser, FaultSpec, RequestLogEntry } from "../../../emulator";
+import type { EmulatedUser, FaultSpec, RequestLogEntry } from "../../emulator";
 import { REPO_ROOT } from "./paths";
 
 const CLI = path.join(REPO_ROOT, "dist", "emulator", "cli.js");

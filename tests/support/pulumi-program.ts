@@ -11,7 +11,7 @@ import {
   PulumiCommandError,
   type CommandResult,
   type PulumiCli,
-} from "../../../scripts/pulumi-cli";
+} from "../../scripts/pulumi-cli";
 import { REPO_ROOT } from "./paths";
 
 export type { CommandResult };
