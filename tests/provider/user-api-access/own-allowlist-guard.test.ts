@@ -5,8 +5,8 @@
  * (a new resource) or diff (an existing one), i.e. in preview, before any write; adding entries
  * is allowed; the owner's key is never refused. In the real provider host against the emulator.
  */
-import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RANGE = "45.76.0.0/16";

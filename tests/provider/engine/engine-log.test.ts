@@ -8,9 +8,13 @@ import {
   logToEngine,
   type EngineLog,
   type EngineLogOptions,
-} from "../../provider/engine/engine-log";
-import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from "../support/fake-engine";
-import { urnOf } from "../support/lab";
+} from "../../../provider/engine/engine-log";
+import {
+  startFakeEngine,
+  type FakeEngine,
+  type FakeEngineOptions,
+} from "../../support/fake-engine";
+import { urnOf } from "../../support/lab";
 
 const { status } = createRequire(require.resolve("@pulumi/pulumi/package.json"))(
   "@grpc/grpc-js",
@@ -243,7 +247,7 @@ describe("the engine log, when the engine cannot take a message", () => {
   it.each([
     undefined,
     "",
-    "tests/provider/engine-log.test.ts",
+    "tests/provider/engine/engine-log.test.ts",
     "127.0.0.1",
     "localhost:0",
     "host:99999",

@@ -4,10 +4,10 @@
  * stack, a declared allowlist change as INFO, allowlist failures on the resource with examples
  * the validator accepts, and redundant entries noted (the 0.1 state: state-upgrade.test.ts).
  */
-import { useEngineSuite } from "../support/engine-suite";
-import { ProviderHostError } from "../support/provider-host";
-import { urnOf } from "../support/lab";
-import { PolicyDriver, policyUrn } from "./policy-host";
+import { useEngineSuite } from "../../support/engine-suite";
+import { ProviderHostError } from "../../support/provider-host";
+import { urnOf } from "../../support/lab";
+import { PolicyDriver, policyUrn } from "../api-access-policy/policy-host";
 
 describe("rough edges, in the real provider host", () => {
   const { fixture, seed, who, logged, host } = useEngineSuite({ beforeEach: "reset" });

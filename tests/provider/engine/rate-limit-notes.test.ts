@@ -6,9 +6,9 @@
  * at the first 429, and the summary when the engine closes the provider (SIGINT, as CLI 3.274.1
  * does before it kills a plugin).
  */
-import { startFakeEngine, type FakeEngine, type ReceivedLog } from "../support/fake-engine";
-import type { ProviderHost } from "../support/provider-host";
-import { hostEnv, ProviderFixture, urnOf } from "../support/lab";
+import { startFakeEngine, type FakeEngine, type ReceivedLog } from "../../support/fake-engine";
+import type { ProviderHost } from "../../support/provider-host";
+import { hostEnv, ProviderFixture, urnOf } from "../../support/lab";
 
 const WARNING = "Vultr is rate-limiting requests (429); retrying with backoff…";
 const SUMMARY =

@@ -1,6 +1,6 @@
-import type { EmulatedUser } from "../../emulator";
-import { UNKNOWN, type ProviderHost } from "../support/provider-host";
-import { hostEnv, ProviderFixture, urnOf, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import { UNKNOWN, type ProviderHost } from "../../support/provider-host";
+import { hostEnv, ProviderFixture, urnOf, type Props } from "../../support/lab";
 
 const VALID_ID = "cb676a46-66fd-4dfb-b839-443f2e6c0b60";
 /** Shaped like a Vultr key, and not this account's. */

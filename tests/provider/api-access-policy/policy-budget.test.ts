@@ -2,8 +2,8 @@
  * The policy's request budget: the list pages, shared with UserApiAccess in one provider
  * process, plus one PATCH per violator disabled.
  */
-import type { SeedUser } from "../../emulator";
-import { ProviderFixture } from "../support/lab";
+import type { SeedUser } from "../../../emulator";
+import { ProviderFixture } from "../../support/lab";
 import { PolicyDriver } from "./policy-host";
 
 describe("ApiAccessPolicy request budget", () => {

@@ -2,8 +2,8 @@
  * What counts as narrowing the allowlist of the running key's own user (issue 16, bug 4): any
  * entry removed from the live list whose addresses no entry that stays admits. Pure.
  */
-import { formatEntry, parseEntry, type AllowlistEntry } from "../../provider/allowlist";
-import { narrowedBy } from "../../provider/account/key-ownership";
+import { formatEntry, parseEntry, type AllowlistEntry } from "../../../provider/allowlist";
+import { narrowedBy } from "../../../provider/account/key-ownership";
 
 function entries(...texts: string[]): AllowlistEntry[] {
   return texts.map((text) => {

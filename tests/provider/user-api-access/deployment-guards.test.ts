@@ -4,8 +4,8 @@
  * person without a way forward after a key rotation. Also: expected failures carry their message
  * only, and two declarations of one user are caught in check.
  */
-import type { EmulatedUser } from "../../emulator";
-import { ProviderFixture, urnOf } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import { ProviderFixture, urnOf } from "../../support/lab";
 
 describe("guards of a deployment, in the real provider host", () => {
   const fixture = ProviderFixture.use({ users: 30, seed: 11 });

@@ -8,8 +8,8 @@ import {
   sortEntries,
   validateAllowedIps,
   type AllowlistEntry,
-} from "../../provider/allowlist";
-import { UNKNOWN } from "../../provider/user-api-access/types";
+} from "../../../provider/allowlist";
+import { UNKNOWN } from "../../../provider/user-api-access/types";
 
 const on = { apiEnabled: true, maxEntries: DEFAULT_MAX_ALLOWLIST_ENTRIES } as const;
 

@@ -1,18 +1,18 @@
-import { adviceFor, unauthorizedReason } from "../../provider/client/advice";
-import { parseAllowlist } from "../../provider/client/allowlist-client";
-import { parseApiKeys } from "../../provider/client/api-keys-client";
-import { normalizeEndpoint } from "../../provider/client/endpoint";
-import { isVultrInvalidResponseError } from "../../provider/client/errors";
-import { keyMatches } from "../../provider/client/key-match";
-import { Pacer } from "../../provider/client/pacer";
-import { parseUser } from "../../provider/client/parse";
+import { adviceFor, unauthorizedReason } from "../../../provider/client/advice";
+import { parseAllowlist } from "../../../provider/client/allowlist-client";
+import { parseApiKeys } from "../../../provider/client/api-keys-client";
+import { normalizeEndpoint } from "../../../provider/client/endpoint";
+import { isVultrInvalidResponseError } from "../../../provider/client/errors";
+import { keyMatches } from "../../../provider/client/key-match";
+import { Pacer } from "../../../provider/client/pacer";
+import { parseUser } from "../../../provider/client/parse";
 import {
   backoffDelayMs,
   isRetryableStatus,
   nextDelayMs,
   parseRetryAfterMs,
-} from "../../provider/client/retry-policy";
-import { resolveSettings } from "../../provider/engine/settings";
+} from "../../../provider/client/retry-policy";
+import { resolveSettings } from "../../../provider/engine/settings";
 
 describe("which statuses are retried", () => {
   it("retries 429 for any request: it was turned away before it was handled", () => {

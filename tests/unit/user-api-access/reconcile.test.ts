@@ -4,13 +4,13 @@ import {
   outputsFor,
   patchNeeded,
   releaseNote,
-} from "../../provider/user-api-access/plan";
+} from "../../../provider/user-api-access/plan";
 import {
   UNKNOWN,
   type AccessOutputs,
   type DeclaredAccess,
-} from "../../provider/user-api-access/types";
-import type { VultrUser } from "../../provider/client/types";
+} from "../../../provider/user-api-access/types";
+import type { VultrUser } from "../../../provider/client/types";
 
 const ID = "cb676a46-66fd-4dfb-b839-443f2e6c0b60";
 const OTHER = "0e8d9b1a-1111-4222-8333-444455556666";

@@ -5,9 +5,9 @@
  * such user to the value it had before Pulumi. The program's SDK passes the users its
  * UserApiAccess resources turn off as the hidden input `__declaredOff` (see tests/sdk/policy*).
  */
-import type { EmulatedUser } from "../../emulator";
-import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import type { ProviderHost } from "../../support/provider-host";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../../support/lab";
 import { listed, PolicyDriver, policyUrn, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy and the users the program's UserApiAccess turns off", () => {

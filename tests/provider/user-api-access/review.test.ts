@@ -4,8 +4,8 @@
  * the user, with the severity a reviewer needs, once per engine pass; and refresh hands the
  * engine the inputs as declared, so drift shows as a property change.
  */
-import { useEngineSuite } from "../support/engine-suite";
-import { urnOf, type Adopted } from "../support/lab";
+import { useEngineSuite } from "../../support/engine-suite";
+import { urnOf, type Adopted } from "../../support/lab";
 
 describe("review in preview, in the real provider host", () => {
   const suite = useEngineSuite({ beforeEach: "clearRequestLog" });

@@ -4,9 +4,9 @@
  * resources (and of replacements), and deletes of old ones at the end — then a fresh process
  * previews the same program, as `pulumi preview --expect-no-changes` would.
  */
-import type { EmulatedUser } from "../../emulator";
-import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import type { ProviderHost } from "../../support/provider-host";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../../support/lab";
 
 describe("one deployment, declarations that move between resources", () => {
   const fixture = ProviderFixture.use({ beforeEach: "nothing" });

@@ -4,8 +4,8 @@
  * a gRPC engine on loopback: refresh keeps the declared inputs, and the first up records what
  * refresh and destroy need, so that destroy reports on the resource.
  */
-import { useEngineSuite } from "../support/engine-suite";
-import { urnOf, type Props } from "../support/lab";
+import { useEngineSuite } from "../../support/engine-suite";
+import { urnOf, type Props } from "../../support/lab";
 
 describe("upgrading from 0.1, in the real provider host", () => {
   const suite = useEngineSuite({ beforeEach: "reset" });

@@ -3,9 +3,9 @@
  * host against the emulator's per-user allowlists. Every user starts with Vultr's two defaults,
  * "any IPv4" (0.0.0.0/0) and "any IPv6" (::/0).
  */
-import type { EmulatedUser } from "../../emulator";
-import type { ProviderHostError } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import type { ProviderHostError } from "../../support/provider-host";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../../support/lab";
 
 const ANY = ["0.0.0.0/0", "::/0"];
 const RUNNERS = ["8.8.8.0/24", "45.76.12.7", "2606:4700::/32"];

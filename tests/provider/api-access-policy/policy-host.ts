@@ -2,10 +2,10 @@
  * Driving an ApiAccessPolicy through the real dynamic-provider host, as the engine does: the
  * text the SDK stores in `__provider` (the policy shim), the URN it passes as `__urn`.
  */
-import type { EmulatedUser, SeedUser } from "../../emulator";
-import { policyShim } from "../../sdk/provider-shim";
-import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../support/provider-host";
-import { PROJECT, type ProviderFixture, type Props } from "../support/lab";
+import type { EmulatedUser, SeedUser } from "../../../emulator";
+import { policyShim } from "../../../sdk/provider-shim";
+import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../../support/provider-host";
+import { PROJECT, type ProviderFixture, type Props } from "../../support/lab";
 
 export const POLICY_TYPE = "pulumi-nodejs:dynamic/vultr:ApiAccessPolicy";
 

@@ -1,16 +1,16 @@
 /** The policy's pure core: validation, who violates, what an update does, whether diff plans. */
-import type { VultrUser } from "../../provider/client/types";
-import { declaredOffOf } from "../../provider/api-access-policy/declared-off";
+import type { VultrUser } from "../../../provider/client/types";
+import { declaredOffOf } from "../../../provider/api-access-policy/declared-off";
 import {
   capFailure,
   changesPlanned,
   planNotes,
   planPolicy,
   policyUser,
-} from "../../provider/api-access-policy/plan";
-import type { PolicyOutputs } from "../../provider/api-access-policy/types";
-import { validatePolicyInputs } from "../../provider/api-access-policy/validate";
-import { UNKNOWN } from "../../provider/user-api-access/types";
+} from "../../../provider/api-access-policy/plan";
+import type { PolicyOutputs } from "../../../provider/api-access-policy/types";
+import { validatePolicyInputs } from "../../../provider/api-access-policy/validate";
+import { UNKNOWN } from "../../../provider/user-api-access/types";
 
 const ID = (n: number) => `cb676a46-66fd-4dfb-b839-${String(n).padStart(12, "0")}`;
 

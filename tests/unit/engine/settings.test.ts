@@ -2,9 +2,9 @@
  * Issue 16: the endpoint's shape is checked where it is read (bug 2), and a rate above Vultr's
  * documented 30 requests per second is warned about (bug 7).
  */
-import { adviceFor } from "../../provider/client/advice";
-import { isVultrUsageError } from "../../provider/client/errors";
-import { resolveSettings, VULTR_DOCUMENTED_RPS } from "../../provider/engine/settings";
+import { adviceFor } from "../../../provider/client/advice";
+import { isVultrUsageError } from "../../../provider/client/errors";
+import { resolveSettings, VULTR_DOCUMENTED_RPS } from "../../../provider/engine/settings";
 
 const config = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 

@@ -1,6 +1,6 @@
-import type { EmulatedUser } from "../../emulator";
-import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf, type Adopted, type Props } from "../support/lab";
+import type { EmulatedUser } from "../../../emulator";
+import type { ProviderHost } from "../../support/provider-host";
+import { ProviderFixture, urnOf, type Adopted, type Props } from "../../support/lab";
 
 /**
  * The performance contract (DESIGN.md, "The directory"): a preview, an up without changes or a

@@ -2,8 +2,8 @@
  * ApiAccessPolicy through the real dynamic-provider host, against the emulator: each rule of the
  * policy, with the requests it costs. Each `startHost()` is one engine pass in its own process.
  */
-import { ProviderHostError, UNKNOWN, type ProviderHost } from "../support/provider-host";
-import { ProviderFixture, urnOf } from "../support/lab";
+import { ProviderHostError, UNKNOWN, type ProviderHost } from "../../support/provider-host";
+import { ProviderFixture, urnOf } from "../../support/lab";
 import { listed, PolicyDriver, seedAccount, type PolicyState } from "./policy-host";
 
 describe("ApiAccessPolicy through the provider host", () => {

@@ -1,13 +1,13 @@
-import type { EmulatedUser, SeedUser } from "../../emulator";
-import type { ProviderHost } from "../support/provider-host";
-import { PROVIDER_KEY } from "../support/provider-host";
+import type { EmulatedUser, SeedUser } from "../../../emulator";
+import type { ProviderHost } from "../../support/provider-host";
+import { PROVIDER_KEY } from "../../support/provider-host";
 import {
   expectCompleteOutputs,
   ProviderFixture,
   urnOf,
   type Adopted,
   type Props,
-} from "../support/lab";
+} from "../../support/lab";
 
 /** The account: one user per test, each named like the resource that manages it. */
 const ACCOUNT = {

@@ -1,4 +1,4 @@
-import { withinBudget, type ScenarioResult } from "../../bench/scenario-result";
+import { withinBudget, type ScenarioResult } from "../../../bench/scenario-result";
 
 /** A result of ours at k = 10,000 over T = 20,000 users: 41 list pages, then `keyChecks`. */
 function result(

@@ -3,9 +3,9 @@
  * built package, as the shim does, and the host is started the way the engine starts it.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { startFakeEngine, type FakeEngine } from "../support/fake-engine";
-import { PROVIDER_KEY, serializeProvider, startProviderHost } from "../support/provider-host";
-import { linkedProgramDir, requireBuiltProvider, urnOf, type Props } from "../support/lab";
+import { startFakeEngine, type FakeEngine } from "../../support/fake-engine";
+import { PROVIDER_KEY, serializeProvider, startProviderHost } from "../../support/provider-host";
+import { linkedProgramDir, requireBuiltProvider, urnOf, type Props } from "../../support/lab";
 
 const ALICE = urnOf("alice");
 // Nothing listens on port 1 of loopback: the host harness's default engine address.
@@ -24,7 +24,7 @@ describe("the engine log inside the real dynamic-provider host", () => {
   const loggingProvider = {
     check: (_olds: Props, news: Props) => {
       const provider =
-        require("pulumi-vultr-user-access/provider") as typeof import("../../provider");
+        require("pulumi-vultr-user-access/provider") as typeof import("../../../provider");
       return provider
         .logToEngine("warning", String(news["text"]), String(news["urn"]))
         .then(() => provider.flushEngineLog())

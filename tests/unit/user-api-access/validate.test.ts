@@ -1,5 +1,5 @@
-import { validateInputs } from "../../provider/user-api-access/validate";
-import { UNKNOWN } from "../../provider/user-api-access/types";
+import { validateInputs } from "../../../provider/user-api-access/validate";
+import { UNKNOWN } from "../../../provider/user-api-access/types";
 
 const ID = "cb676a46-66fd-4dfb-b839-443f2e6c0b60";
 
