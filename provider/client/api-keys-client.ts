@@ -10,7 +10,7 @@ import { fail, isRecord } from "./parse";
 import type { Call, RequestCore } from "./request-core";
 import type { ApiKeyInfo, ApiKeyListing, CreatedApiKey, NewApiKey } from "./types";
 import { vultrClock } from "./vultr-clock";
-import { quoteForMessage } from "../user-id";
+import { quoteForMessage } from "../values/user-id";
 
 /** Vultr's example shows the last 5 characters; never keep more of anyone's key than that. */
 const VISIBLE_TAIL = 5;
