@@ -50,12 +50,15 @@ function plural(n: number): string {
   return `${n} day${n === 1 ? "" : "s"}`;
 }
 
-/** "in 12 days", "today", "3 days ago" (whole days, rounded down). */
+/**
+ * "in 12 days" (days left, counted up: 9 days and 23 hours is "in 10 days"), "3 days ago"
+ * (whole days past), "earlier today".
+ */
 export function inDays(expiresAt: number, now: Date): string {
   const ms = expiresAt - now.getTime();
-  const days = Math.floor(Math.abs(ms) / DAY_MS);
-  if (days === 0) return ms >= 0 ? "today" : "earlier today";
-  return ms >= 0 ? `in ${plural(days)}` : `${plural(days)} ago`;
+  if (ms >= 0) return `in ${plural(Math.max(1, Math.ceil(ms / DAY_MS)))}`;
+  const days = Math.floor(-ms / DAY_MS);
+  return days === 0 ? "earlier today" : `${plural(days)} ago`;
 }
 
 /** When the key expiring at `dateExpire` is due for rotation, with `rotateBeforeDays`. */

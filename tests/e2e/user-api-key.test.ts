@@ -97,7 +97,7 @@ describeWithPulumiCli("UserApiKey with the pulumi CLI", (cli) => {
     emulator.setClockOffset(80 * DAY_S);
     const preview = await stack.run(["preview"]);
     expect(preview.stdout).toMatch(
-      /rotation due: key ci of ci@example\.com \(77777777-[\w-]+\) \(…\w{5}\) expires \d{4}-\d\d-\d\d \(in 9 days\); up will make a new key/,
+      /rotation due: key ci of ci@example\.com \(77777777-[\w-]+\) \(…\w{5}\) expires \d{4}-\d\d-\d\d \(in 10 days\); up will make a new key/,
     );
     expect(ciKeys()).toHaveLength(1);
   });

@@ -96,7 +96,7 @@ describe("UserApiKey in the real host", () => {
       "DIFF_SOME",
     );
     expect(preview.output()).toMatch(
-      /rotation due: key ci of ci@example\.com \(\S+\) \(…\w{5}\) expires \d{4}-\d\d-\d\d \(in 9 days\); up will make a new key/,
+      /rotation due: key ci of ci@example\.com \(\S+\) \(…\w{5}\) expires \d{4}-\d\d-\d\d \(in 10 days\); up will make a new key/,
     );
   });
 

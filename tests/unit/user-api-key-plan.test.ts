@@ -125,10 +125,12 @@ describe("planKey", () => {
     expect(plan({ stored: leftover }).action).toBe("record");
   });
 
-  it("says days as whole days", () => {
+  it("counts days left up, days past down", () => {
     const now = at(0);
     expect(inDays(now.getTime() + DAY_MS, now)).toBe("in 1 day");
-    expect(inDays(now.getTime() + 1000, now)).toBe("today");
+    expect(inDays(now.getTime() + 1000, now)).toBe("in 1 day");
+    expect(inDays(now.getTime() + 10 * DAY_MS - 5000, now)).toBe("in 10 days");
+    expect(inDays(now.getTime() - 1000, now)).toBe("earlier today");
   });
 });
 
