@@ -189,7 +189,7 @@ export const userApiKey = {
         }
       }
     }
-    const retired = await retireKeys(rt, urn, user, declared.name, toRetire, "retired");
+    const retired = await retireKeys(rt, urn, user, declared.name, toRetire, "retired", now);
     const kept = [...retired.kept];
     const previousKey = nextPrevious ?? kept.shift();
     const retiring = kept.filter((key) => key.id !== previousKey?.id);

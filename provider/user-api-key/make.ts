@@ -102,6 +102,8 @@ export async function retireKeys(
   name: string,
   keys: readonly ApiKeyInfo[],
   why: string,
+  /** Vultr's now, to tell an expired key from one that still works. */
+  now?: Date,
 ): Promise<Retired> {
   const who = describeUser(user);
   const kept: ApiKeyInfo[] = [];
@@ -118,7 +120,12 @@ export async function retireKeys(
       return { kept: [...kept, ...keys.slice(i)], failure: error };
     }
     await noteKeyChange(user.id, { deleted: key.id });
-    const expiry = key.dateExpire === null ? "" : `, which expires ${dayOf(key.dateExpire)}`;
+    const expired =
+      key.dateExpire !== null && Date.parse(key.dateExpire) <= (now ?? new Date()).getTime();
+    const expiry =
+      key.dateExpire === null
+        ? ""
+        : `, which ${expired ? "expired" : "expires"} ${dayOf(key.dateExpire)}`;
     say("info", urn, `${why}: deleted ${keyLabel(name, who, keyHint(key.maskedKey))}${expiry}`);
   }
   return { kept };

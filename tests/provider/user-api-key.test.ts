@@ -130,7 +130,9 @@ describe("UserApiKey in the real host", () => {
     expect(third.outs.previousKeyId).toBe(second.outs.keyId);
     expect(liveIds()).not.toContain(first.outs.keyId);
     expect(liveIds()).toContain(second.outs.keyId);
-    expect(next.output()).toMatch(/retired: deleted key ci of .* \(…\w{5}\), which expires/);
+    expect(next.output()).toMatch(
+      /retired: deleted key ci of .* \(…\w{5}\), which expired \d{4}-\d\d-\d\d/,
+    );
   });
 
   it("without keepPrevious, a rotation deletes the replaced key after making the new one", async () => {
