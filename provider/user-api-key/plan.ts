@@ -77,15 +77,20 @@ export function keyLabel(name: string, who: string, hint: string): string {
   return `key ${name} of ${who} (${hint})`;
 }
 
+/**
+ * The properties whose change replaces the key. A user still to be computed (`bot.userId` while
+ * the bot's UserApiAccess has an update planned) is not a change: up's own diff sees the value.
+ */
 function replaces(stored: KeyOutputs, declared: DeclaredKey): string[] {
   const changed: string[] = [];
   const { userId, email } = declared;
-  if (userId !== undefined && (isUnknown(userId) || userId !== stored.userId.toLowerCase())) {
+  if (userId !== undefined && !isUnknown(userId) && userId !== stored.userId.toLowerCase()) {
     changed.push("userId");
   } else if (
     userId === undefined &&
     email !== undefined &&
-    (isUnknown(email) || email !== stored.email.trim().toLowerCase())
+    !isUnknown(email) &&
+    email !== stored.email.trim().toLowerCase()
   ) {
     changed.push("email");
   }

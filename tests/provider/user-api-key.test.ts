@@ -5,6 +5,7 @@
  * key retired).
  */
 import type { EmulatedUser } from "../../emulator";
+import { UNKNOWN } from "../support/provider-host";
 import { ProviderFixture, type Props } from "./fixture";
 import { DAY_S, KeyDriver, keyRequests, keyUrn, type KeyState } from "./key-host";
 
@@ -162,6 +163,9 @@ describe("UserApiKey in the real host", () => {
     const host = await fixture.startHost();
     const renamed = await keys.preview(host, "ci-key", first, declaration({ name: "deploy" }));
     expect(renamed.diff.replaces).toStrictEqual(["name"]);
+    // The user's id still to be computed in preview (its UserApiAccess changes too): no replace.
+    const pending = await keys.preview(host, "ci-key", first, declaration({ userId: UNKNOWN }));
+    expect(pending.diff).toMatchObject({ changes: "DIFF_NONE", replaces: [] });
     const { state, diff } = await keys.up(host, "ci-key", first, declaration({ lifetimeDays: 30 }));
     expect(diff.changes).toBe("DIFF_SOME");
     expect(state.outs.keyId).toBe(first.outs.keyId);

@@ -87,7 +87,8 @@ describe("planKey", () => {
     expect(plan({ declared: byEmail }).replaces).toStrictEqual(["email"]);
     const sameEmail = { ...byUser, email: "ci@example.com" };
     expect(plan({ declared: sameEmail }).action).toBe("none");
-    expect(plan({ declared: { ...declared, userId: UNKNOWN } }).action).toBe("replace");
+    // Still to be computed (the bot's UserApiAccess changes in the same preview): up decides.
+    expect(plan({ declared: { ...declared, userId: UNKNOWN } }).action).toBe("none");
   });
 
   it("records a lifetime change and says when it applies", () => {
