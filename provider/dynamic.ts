@@ -1,7 +1,8 @@
 /**
  * The dynamic-provider front door: the only file that knows `@pulumi/pulumi/dynamic`. The SDK's
  * shim (`../sdk/provider-shim.ts`), serialized into every resource's state, calls these objects
- * (`require("pulumi-vultr-user-access/provider").handlers.<method>`, `.policyHandlers.<method>`);
+ * (`require("pulumi-vultr-user-access/provider").handlers.<method>`, `.policyHandlers.<method>`,
+ * `.keyHandlers.<method>`);
  * each adapts one resource's plain handlers (`./engine/outcomes`) to the dynamic-provider
  * interface: what the SDK passes as hidden inputs (the URN, whether this is a preview) becomes
  * the step's context, every step runs in `handle`, and a create that failed after writing keeps
@@ -15,6 +16,7 @@ import { handle } from "./engine/handler-support";
 import { notePass } from "./engine/messages";
 import type { Props, ResourceHandlers, StepContext } from "./engine/outcomes";
 import { urnOf } from "./engine/urn";
+import { userApiKey } from "./user-api-key";
 import { userApiAccess } from "./user-api-access";
 
 /** Every method present: the host and the tests call each one. */
@@ -87,3 +89,6 @@ export const handlers = dynamicProvider(userApiAccess);
 
 /** ApiAccessPolicy, as the dynamic-provider host calls it. */
 export const policyHandlers = dynamicProvider(apiAccessPolicy);
+
+/** UserApiKey, as the dynamic-provider host calls it. */
+export const keyHandlers = dynamicProvider(userApiKey);

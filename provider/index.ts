@@ -1,9 +1,9 @@
 /**
  * The provider implementation, loaded by the thin shim that the SDK serializes into state
- * (`require("pulumi-vultr-user-access/provider")`): `handlers` and `policyHandlers` are what
+ * (`require("pulumi-vultr-user-access/provider")`): `handlers`, `policyHandlers` and `keyHandlers` are what
  * that shim calls, in every stack ever deployed.
  */
-export { handlers, policyHandlers } from "./dynamic";
+export { handlers, policyHandlers, keyHandlers } from "./dynamic";
 export * from "./user-api-access/types";
 export * from "./client";
 export { UserDirectory } from "./account/directory";
@@ -15,3 +15,4 @@ export { logToEngine, flushEngineLog } from "./engine/engine-log";
 export { userApiAccess } from "./user-api-access";
 export { apiAccessPolicy } from "./api-access-policy";
 export type * from "./engine/outcomes";
+export { userApiKey, planKey, validateKeyInputs } from "./user-api-key";

@@ -41,8 +41,9 @@ Options:
   --allowlists             also read each API-enabled user's IP allowlist (one request each)
   --keys                   also read each API-enabled user's API keys (one request each):
                            a count, how many expired and the next expiry; in JSON also every
-                           key in keys.items[] (id, name, hint "…3f9a2", dateExpire). The
-                           keys themselves are never printed
+                           key in keys.items[] (id, name, hint "…3f9a2", dateExpire), with
+                           --state madeBy: the UserApiKey that made it. The keys themselves
+                           are never printed
   --state FILE             a \`pulumi stack export\` file; repeatable. Marks which users a
                            UserApiAccess or ApiAccessPolicy of the stack manages, and what it
                            declares. Stacks are named <project>/<stack>, from the resources' URNs.

@@ -49,7 +49,7 @@ export function buildReport(
               count: keyEvidence.count,
               expired: keyEvidence.count - keyEvidence.valid,
               nextExpiry: keyEvidence.nextExpiry,
-              items: keyItems(keys ?? []),
+              items: keyItems(keys ?? [], stacks?.keys),
             },
       managedBy: managedBy ?? [],
       findings,

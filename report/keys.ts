@@ -1,16 +1,26 @@
 /** API keys as the report shows them: a count, the next expiry, each key's hint, never a key. */
 import { keyHint } from "../provider/client/key-match";
 import type { KeysEvidence } from "./findings";
-import type { ApiKeyInfo, KeyItem } from "./types";
+import type { ApiKeyInfo, KeyDeclaration, KeyItem } from "./types";
 
-/** Each key by id, name, hint and expiry; the masked key itself is not carried further. */
-export function keyItems(keys: readonly ApiKeyInfo[]): KeyItem[] {
-  return keys.map((key) => ({
-    id: key.id,
-    name: key.name,
-    hint: keyHint(key.maskedKey),
-    dateExpire: key.expire ? key.dateExpire : null,
-  }));
+/**
+ * Each key by id, name, hint and expiry; the masked key itself is not carried further. With
+ * `--state`, a key a UserApiKey made names that resource (`madeBy`).
+ */
+export function keyItems(
+  keys: readonly ApiKeyInfo[],
+  madeBy: readonly KeyDeclaration[] = [],
+): KeyItem[] {
+  return keys.map((key) => {
+    const maker = madeBy.find((declared) => declared.keyIds.includes(key.id));
+    return {
+      id: key.id,
+      name: key.name,
+      hint: keyHint(key.maskedKey),
+      dateExpire: key.expire ? key.dateExpire : null,
+      ...(maker === undefined ? {} : { madeBy: { stack: maker.stack, resource: maker.resource } }),
+    };
+  });
 }
 
 export function summarizeKeys(keys: readonly ApiKeyInfo[], now: Date): KeysEvidence {

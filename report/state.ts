@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import type {
   AccountUser,
   Declaration,
+  KeyDeclaration,
   ManagedBy,
   PolicyDeclaration,
   StackDeclarations,
@@ -22,6 +23,7 @@ import type {
 
 export const ACCESS_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiAccess";
 export const POLICY_TYPE = "pulumi-nodejs:dynamic/vultr:ApiAccessPolicy";
+export const KEY_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiKey";
 
 /** A `--state` file that cannot be used: a usage error, named after the file. */
 export class StateFileError extends Error {
@@ -100,8 +102,22 @@ export function declarationsOf(exported: unknown, file: string): StackDeclaratio
     if (resource.delete === true || resource.pendingReplacement === true) continue;
     if (resource.type === ACCESS_TYPE) result.accesses.push(accessOf(resource, name));
     if (resource.type === POLICY_TYPE) result.policies.push(policyOf(resource, name));
+    if (resource.type === KEY_TYPE) (result.keys ??= []).push(keyOf(resource, name));
   }
   return result;
+}
+
+function keyOf(
+  resource: ExportedResource,
+  name: { stack: string; resource: string },
+): KeyDeclaration {
+  const { outputs } = resource;
+  const ids = [outputs.keyId, outputs.previousKeyId, ...(texts(outputs.retiringKeyIds) ?? [])];
+  return {
+    ...name,
+    userId: text(outputs.userId),
+    keyIds: ids.flatMap((id) => text(id) ?? []),
+  };
 }
 
 function accessOf(
@@ -171,6 +187,9 @@ export async function readStateFiles(files: readonly string[]): Promise<StackDec
     }
     for (const policy of found.policies) {
       if (firstTime(`${policy.stack}::${policy.resource}::policy`)) all.policies.push(policy);
+    }
+    for (const key of found.keys ?? []) {
+      if (firstTime(`${key.stack}::${key.resource}::key`)) (all.keys ??= []).push(key);
     }
   }
   return all;

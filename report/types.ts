@@ -53,6 +53,16 @@ export interface StackDeclarations {
   stacks: string[];
   accesses: Declaration[];
   policies: PolicyDeclaration[];
+  /** The keys each UserApiKey of the files made and still holds (absent: none read). */
+  keys?: KeyDeclaration[];
+}
+
+/** A UserApiKey in a state file: the keys it made (current, previous, retiring). */
+export interface KeyDeclaration {
+  stack: string;
+  resource: string;
+  userId: string | undefined;
+  keyIds: string[];
 }
 
 export interface ManagedBy {
@@ -78,6 +88,8 @@ export interface KeyItem {
   hint: string;
   /** ISO 8601 as Vultr wrote it, or null when the key does not expire. */
   dateExpire: string | null;
+  /** With `--state`: the UserApiKey that made this key. */
+  madeBy?: { stack: string; resource: string };
 }
 
 export interface KeysSummary {

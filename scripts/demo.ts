@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the root project (examples/basic) through preview, up, a change made behind
  * Pulumi's back, the preview that reveals it, the up that repairs it, and destroy; then
- * examples/exclusive, an ApiAccessPolicy, on the same account (scripts/demo-policy.ts) — with the
- * real pulumi CLI, against the Vultr users emulator started in this process. Nothing to
+ * examples/exclusive, an ApiAccessPolicy, on the same account (scripts/demo-policy.ts), and
+ * examples/key-rotation, a UserApiKey rotated as the emulator's clock moves
+ * (scripts/demo-keys.ts) — with the real pulumi CLI, against the Vultr users emulator started in this process. Nothing to
  * configure: the CLI comes from scripts/ensure-pulumi.sh, state and settings live in a temp
  * directory that is removed at the end.
  */
@@ -11,6 +12,7 @@ import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { ALICE, CI_BOT, DEPLOY, OPS_LEAD } from "./demo-account";
 import { DemoStepFailed, say, step } from "./demo-narration";
+import { runKeysDemo } from "./demo-keys";
 import { runPolicyDemo } from "./demo-policy";
 import { findProjectRoot } from "./project-root";
 import { ensurePulumiCli, LocalPulumi, PulumiInterrupted } from "./pulumi-cli";
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
     );
     await runDemo(root, emulator, pulumi);
     await runPolicyDemo(root, emulator, pulumi);
+    await runKeysDemo(root, emulator, pulumi);
     say(
       "",
       "Demo finished: every step did what it should. Removing the temporary stacks and state.",

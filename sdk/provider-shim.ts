@@ -38,3 +38,16 @@ export const policyShim: dynamic.ResourceProvider = {
   delete: (id, props) =>
     require("pulumi-vultr-user-access/provider").policyHandlers.delete(id, props),
 };
+
+/** The same thin shim for `UserApiKey`, loading the key's handlers. */
+export const keyShim: dynamic.ResourceProvider = {
+  configure: (req) => require("pulumi-vultr-user-access/provider").keyHandlers.configure(req),
+  check: (olds, news) => require("pulumi-vultr-user-access/provider").keyHandlers.check(olds, news),
+  diff: (id, olds, news) =>
+    require("pulumi-vultr-user-access/provider").keyHandlers.diff(id, olds, news),
+  create: (inputs) => require("pulumi-vultr-user-access/provider").keyHandlers.create(inputs),
+  read: (id, props) => require("pulumi-vultr-user-access/provider").keyHandlers.read(id, props),
+  update: (id, olds, news) =>
+    require("pulumi-vultr-user-access/provider").keyHandlers.update(id, olds, news),
+  delete: (id, props) => require("pulumi-vultr-user-access/provider").keyHandlers.delete(id, props),
+};

@@ -7,7 +7,8 @@
  * change to a `manage_users` holder can lock the running key out. Vultr has no "who am I"
  * endpoint; `GET /users/{id}/apikeys` lists a user's keys masked but for their last characters,
  * which tells whether the running key is among them: one request per such user, once per
- * process, shared by check, diff and the write that follows. The owner's key belongs to no
+ * process, shared by check, diff and the write that follows, and by every UserApiKey of that
+ * user (`userKeys`). The owner's key belongs to no
  * sub-user and is never refused.
  *
  * The provider cannot see the address it calls from (no answer carries it), so any entry removed
@@ -20,32 +21,60 @@
 import ipaddr from "ipaddr.js";
 import { compareAllowlists, formatEntry, type AllowlistEntry } from "../allowlist";
 import { keyMatches } from "../client";
-import type { VultrUser } from "../client/types";
+import type { ApiKeyInfo, ApiKeyListing, VultrUser } from "../client/types";
 import { ExpectedFailure } from "../engine/handler-support";
 import { describeUser } from "./naming";
 import type { Runtime } from "./runtime";
 
 const MANAGE_USERS = "manage_users";
 
-/** Answers per user id: does the running key belong to this user? */
-const ownership = new Map<string, Promise<boolean>>();
+/**
+ * Each user's key list, read once per process (one engine pass) and shared by this check and by
+ * every UserApiKey of that user; the keys a step makes or deletes are noted in it.
+ */
+const listings = new Map<string, Promise<ApiKeyListing>>();
 
 export function holdsManageUsers(user: VultrUser): boolean {
   return user.acls.includes(MANAGE_USERS);
 }
 
-/** Whether the key this process runs with is one of `user`'s keys (one request, cached). */
-function runningKeyBelongsTo(rt: Runtime, user: VultrUser): Promise<boolean> {
-  const id = user.id.toLowerCase();
-  const cached = ownership.get(id);
+/** `userId`'s keys and Vultr's "now" when it listed them: one request per user per process. */
+export function userKeys(rt: Runtime, userId: string): Promise<ApiKeyListing> {
+  const id = userId.toLowerCase();
+  const cached = listings.get(id);
   if (cached !== undefined) return cached;
-  const answer = rt.client
-    .listApiKeys(user.id)
-    .then((keys) => keys.some((key) => keyMatches(key.maskedKey, rt.settings.apiKey)));
+  const answer = rt.client.listApiKeysWithClock(userId);
   // A failed look-up is not an answer: the next step asks again.
-  answer.catch(() => ownership.delete(id));
-  ownership.set(id, answer);
+  answer.catch(() => listings.delete(id));
+  listings.set(id, answer);
   return answer;
+}
+
+/** A key this process made or deleted, so that the shared list stays true without a read. */
+export async function noteKeyChange(
+  userId: string,
+  change: { made: ApiKeyInfo } | { deleted: string },
+): Promise<void> {
+  const id = userId.toLowerCase();
+  const cached = listings.get(id);
+  if (cached === undefined) return;
+  const { keys, clock } = await cached;
+  const next =
+    "made" in change
+      ? [...keys.filter((key) => key.id !== change.made.id), change.made]
+      : keys.filter((key) => key.id !== change.deleted);
+  listings.set(id, Promise.resolve({ keys: next, clock }));
+}
+
+/** Whether `key` is the key this process runs with (the masked-suffix match). */
+export function isRunningKey(rt: Runtime, key: ApiKeyInfo): boolean {
+  return keyMatches(key.maskedKey, rt.settings.apiKey);
+}
+
+/** Whether the key this process runs with is one of `user`'s keys (from the shared list). */
+async function runningKeyBelongsTo(rt: Runtime, user: VultrUser): Promise<boolean> {
+  const { keys } = await userKeys(rt, user.id);
+  return keys.some((key) => isRunningKey(rt, key));
 }
 
 /** What a step is about to do to a user's access, as far as a lock-out goes. */

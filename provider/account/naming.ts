@@ -17,3 +17,12 @@ export function normalizeEmail(email: string): string {
 export function usersCount(total: number): string {
   return `${total} user${total === 1 ? "" : "s"}`;
 }
+
+// Pragmatic shape check: Vultr validates the rest; this catches typos and pasted junk.
+const EMAIL = /^[^\s@"<>()[\],;:\\]+@[^\s@"<>()[\],;:\\]+\.[^\s@"<>()[\],;:\\]+$/;
+export const MAX_EMAIL_LENGTH = 254;
+
+/** Whether `text` has the shape of an email address (at most 254 characters). */
+export function isEmailAddress(text: string): boolean {
+  return text.length <= MAX_EMAIL_LENGTH && EMAIL.test(text.trim());
+}

@@ -1,6 +1,7 @@
 import { HELP } from "../../report/arguments";
 import { buildReport } from "../../report/build";
 import { keyItems } from "../../report/keys";
+import { declarationsOf } from "../../report/state";
 import type { AccountSnapshot } from "../../report/types";
 
 const NOW = new Date("2026-12-03T12:00:00Z");
@@ -48,5 +49,37 @@ describe("--help", () => {
     expect(HELP).toMatch(
       /in JSON also every\s+key in keys\.items\[\] \(id, name, hint "…3f9a2", dateExpire\)/,
     );
+  });
+});
+
+describe("--keys with --state", () => {
+  it("marks the keys a UserApiKey made with its stack and resource, and no other key", () => {
+    const stacks = declarationsOf(
+      {
+        deployment: {
+          resources: [
+            {
+              urn: "urn:pulumi:prod::team::pulumi-nodejs:dynamic/vultr:UserApiKey::ci-key",
+              type: "pulumi-nodejs:dynamic/vultr:UserApiKey",
+              id: "u1/ci",
+              inputs: {},
+              outputs: { userId: "u1", keyId: "k2", previousKeyId: "k1", retiringKeyIds: [] },
+            },
+          ],
+        },
+      },
+      "prod.json",
+    );
+    const listed = (id: string) => ({
+      id,
+      maskedKey: `*****${id}0000`,
+      name: "ci",
+      expire: false,
+      dateExpire: null,
+    });
+    const items = keyItems([listed("k1"), listed("k2"), listed("k3")], stacks.keys);
+    const madeBy = { stack: "team/prod", resource: "ci-key" };
+    expect(items.map((item) => item.madeBy)).toStrictEqual([madeBy, madeBy, undefined]);
+    expect(Object.keys(items[2] ?? {})).not.toContain("madeBy");
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * Driving a UserApiKey through the real dynamic-provider host, as the engine does: the text the
+ * SDK stores in `__provider` (the key shim), the URN it passes as `__urn`.
+ */
+import { keyShim } from "../../sdk/provider-shim";
+import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../support/provider-host";
+import { PROJECT, type ProviderFixture, type Props } from "./fixture";
+
+export const KEY_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiKey";
+export const DAY_S = 86_400;
+
+export function keyUrn(name: string): string {
+  return `urn:pulumi:test::${PROJECT}::${KEY_TYPE}::${name}`;
+}
+
+export interface KeyState {
+  id: string;
+  outs: Props;
+  inputs: Props;
+}
+
+export class KeyDriver {
+  private constructor(
+    readonly fixture: ProviderFixture,
+    readonly providerText: string,
+  ) {}
+
+  static async start(fixture: ProviderFixture): Promise<KeyDriver> {
+    return new KeyDriver(fixture, await serializeProvider(keyShim));
+  }
+
+  news(name: string, inputs: Props): Props {
+    return { [PROVIDER_KEY]: this.providerText, __urn: keyUrn(name), ...inputs };
+  }
+
+  check(host: ProviderHost, name: string, inputs: Props, olds: Props = {}) {
+    return host.check(keyUrn(name), olds, this.news(name, inputs));
+  }
+
+  /** A first `up`: Check, then Create. */
+  async create(host: ProviderHost, name: string, inputs: Props): Promise<KeyState> {
+    const checked = await this.check(host, name, inputs);
+    expect(checked.failures).toStrictEqual([]);
+    const created = await host.create(keyUrn(name), checked.inputs);
+    return { id: created.id, outs: created.outs, inputs: checked.inputs };
+  }
+
+  /** A preview of an existing key: Check, then Diff against the stored outputs. */
+  async preview(host: ProviderHost, name: string, previous: KeyState, inputs: Props) {
+    const checked = await this.check(host, name, inputs, previous.inputs);
+    expect(checked.failures).toStrictEqual([]);
+    const diff = await host.diff(previous.id, keyUrn(name), previous.outs, checked.inputs);
+    return { inputs: checked.inputs, diff };
+  }
+
+  /** An `up` of an existing key: preview, then Update when the diff plans a change. */
+  async up(host: ProviderHost, name: string, previous: KeyState, inputs: Props) {
+    const { inputs: checked, diff } = await this.preview(host, name, previous, inputs);
+    if (diff.changes === "DIFF_NONE") return { state: previous, diff };
+    const updated = await host.update(previous.id, keyUrn(name), previous.outs, checked);
+    return { state: { id: previous.id, outs: updated.outs, inputs: checked }, diff };
+  }
+}
+
+/** Counts of the key routes in the emulator's request log. */
+export function keyRequests(fixture: ProviderFixture): { list: number; post: number; del: number } {
+  const routes = fixture.routes();
+  const count = (route: string) => routes.filter((r) => r === route).length;
+  return {
+    list: count("GET /users/:id/apikeys"),
+    post: count("POST /users/:id/apikeys"),
+    del: count("DELETE /users/:id/apikeys/:apikey_id"),
+  };
+}
