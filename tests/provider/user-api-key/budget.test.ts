@@ -4,9 +4,9 @@
  * no DELETE on a first rotation with keepPrevious; wall time printed. One host per pass, as the engine starts one
  * per command; the steps run 8 at a time, as the engine runs them in parallel.
  */
-import type { EmulatedUser } from "../../emulator";
-import type { ProviderHost } from "../support/provider-host";
-import { ProviderFixture, type Props } from "./fixture";
+import type { EmulatedUser } from "../../../emulator";
+import type { ProviderHost } from "../../support/provider-host";
+import { ProviderFixture, type Props } from "../../support/lab";
 import { DAY_S, KeyDriver, keyRequests, type KeyState } from "./key-host";
 
 const USERS = 20;

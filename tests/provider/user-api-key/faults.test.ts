@@ -4,9 +4,9 @@
  * orphan, a failed DELETE after the new key exists keeps truthful state that the next up
  * finishes, and the key the deployment runs with is never deleted.
  */
-import type { EmulatedUser } from "../../emulator";
-import { ProviderHostError } from "../support/provider-host";
-import { hostEnv, ProviderFixture, type Props } from "./fixture";
+import type { EmulatedUser } from "../../../emulator";
+import { ProviderHostError } from "../../support/provider-host";
+import { hostEnv, ProviderFixture, type Props } from "../../support/lab";
 import { DAY_S, KeyDriver, keyRequests, keyUrn, type KeyState } from "./key-host";
 
 describe("UserApiKey faults in the real host", () => {

@@ -4,9 +4,9 @@
  * request budget (one key-list read per user per pass, one POST per key made, one DELETE per
  * key retired).
  */
-import type { EmulatedUser } from "../../emulator";
-import { UNKNOWN } from "../support/provider-host";
-import { ProviderFixture, type Props } from "./fixture";
+import type { EmulatedUser } from "../../../emulator";
+import { UNKNOWN } from "../../support/provider-host";
+import { ProviderFixture, type Props } from "../../support/lab";
 import { DAY_S, KeyDriver, keyRequests, keyUrn, type KeyState } from "./key-host";
 
 describe("UserApiKey in the real host", () => {

@@ -2,9 +2,9 @@
  * Driving a UserApiKey through the real dynamic-provider host, as the engine does: the text the
  * SDK stores in `__provider` (the key shim), the URN it passes as `__urn`.
  */
-import { keyShim } from "../../sdk/provider-shim";
-import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../support/provider-host";
-import { PROJECT, type ProviderFixture, type Props } from "./fixture";
+import { keyShim } from "../../../sdk/provider-shim";
+import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../../support/provider-host";
+import { PROJECT, type ProviderFixture, type Props } from "../../support/lab";
 
 export const KEY_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiKey";
 export const DAY_S = 86_400;

@@ -1,8 +1,8 @@
-import type { ApiKeyInfo } from "../../provider/client/types";
-import { DAY_MS, inDays, planKey, type PlanInput } from "../../provider/user-api-key/plan";
-import type { DeclaredKey, KeyOutputs } from "../../provider/user-api-key/types";
-import { validateKeyInputs } from "../../provider/user-api-key/validate";
-import { UNKNOWN } from "../../provider/values/unknown";
+import type { ApiKeyInfo } from "../../../provider/client/types";
+import { DAY_MS, inDays, planKey, type PlanInput } from "../../../provider/user-api-key/plan";
+import type { DeclaredKey, KeyOutputs } from "../../../provider/user-api-key/types";
+import { validateKeyInputs } from "../../../provider/user-api-key/validate";
+import { UNKNOWN } from "../../../provider/values/unknown";
 
 const USER = "cb676a46-66fd-4dfb-b839-443f2e6c0b60";
 const WHO = `ci@example.com (${USER})`;
