@@ -14,6 +14,8 @@ export interface BenchOptions {
   allowlistMaxK: number;
   /** T of the ApiAccessPolicy run; 0 skips it. */
   policyUsers: number;
+  /** Users of the UserApiKey run (5 keys each, half of the users with one key due); 0 skips it. */
+  keyUsers: number;
   /** Also run k = 100 through the real pulumi CLI. */
   cli: boolean;
   outDir: string;
@@ -27,7 +29,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 
   (no option)          k in {10, 100, 1000}, T = 2k, ours, the floor and the naive
                        baseline; then ours with allowedIps, and one ApiAccessPolicy over
-                       T = 10,000; writes bench/results/latest.json, latest.md, wall-time.svg
+                       T = 10,000, and 100 UserApiKeys over 20 users; writes
+                       bench/results/latest.json, latest.md, wall-time.svg
   --quick              k in {10, 100} (a few minutes); writes quick.*
   --k <n>[,<n>...]     these k instead (repeatable); writes k<n>.*, e.g. --k 10000 (memory)
   --cli                also run k = 100 through the real pulumi CLI (needs scripts/ensure-pulumi.sh)
@@ -41,6 +44,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                        resource) only up to this k (default 1000)
   --policy-users <n>   T of the ApiAccessPolicy run, 1% of them violators (default 10000;
                        0 skips it)
+  --key-users <n>      users of the UserApiKey run: 5 keys each, one key of half of them
+                       due for rotation (default 20, so 100 keys and 10 due; 0 skips it)
   --out <dir>          where results go (default bench/results)
   --help               this text`;
 
@@ -66,6 +71,7 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
     naiveMaxK: 1000,
     allowlistMaxK: 1000,
     policyUsers: 10_000,
+    keyUsers: 20,
     cli: false,
     outDir: defaultOutDir,
     help: false,
@@ -101,6 +107,9 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
         break;
       case "--policy-users":
         options.policyUsers = count(flag, value(), 0);
+        break;
+      case "--key-users":
+        options.keyUsers = count(flag, value(), 0);
         break;
       case "--out":
         options.outDir = value() ?? "";

@@ -8,6 +8,16 @@ import {
   withinAllowlistBudget,
   type AllowlistScenarioResult,
 } from "./allowlist-results";
+import {
+  compareKeysWithFloor,
+  KEY_SCENARIO_TITLES,
+  keyDeletesOf,
+  keyListsOf,
+  keyPostsOf,
+  keyReadBudget,
+  withinKeyBudget,
+  type KeyScenarioResult,
+} from "./key-results";
 import { getsOf, writesOf, type RequestTally } from "./measure";
 import {
   POLICY_SCENARIO_TITLES,
@@ -93,6 +103,53 @@ export function policySection(results: readonly PolicyScenarioResult[]): string[
         `${routeList(r.requests)} | ${getsOf(r.requests)} / ${policyReadBudget(r.users)} | ` +
         `${r.requests.patches} / ${r.expectedPatches} ${withinPolicyBudget(r) ? "✓" : "✗"} | ` +
         `${r.requests.rateLimited} | ${r.failures} | ${seconds(r.wallMs)} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+export function keyLine(r: KeyScenarioResult, results: readonly KeyScenarioResult[]): string {
+  const ratio =
+    r.provider === "ours"
+      ? compareKeysWithFloor(results).find((c) => c.scenario === r.scenario)?.wallRatio
+      : undefined;
+  return (
+    `keys ${r.provider.padEnd(5)} ${r.scenario.padEnd(21)} ${r.requests.total} requests ` +
+    `(${keyListsOf(r.requests)} key lists, ${keyPostsOf(r.requests)} POST, ` +
+    `${keyDeletesOf(r.requests)} DELETE), ${r.changes} changes, ${r.requests.rateLimited} × 429, ` +
+    `${r.failures} failed, ${seconds(r.wallMs)} s` +
+    (ratio === undefined ? "" : ` (${ratio.toFixed(2)}× the floor)`)
+  );
+}
+
+export function keySection(results: readonly KeyScenarioResult[]): string[] {
+  const first = results[0];
+  if (first === undefined) return [];
+  const floor = compareKeysWithFloor(results);
+  const lines = [
+    `## UserApiKey (${first.keys} keys over ${first.users} users, ${first.due} due)`,
+    "",
+    `${first.keys / first.users} keys per user (\`lifetimeDays\` 90, rotation 30 days before), ` +
+      `except the first key of ${first.due} users (30 days, 10 before). After the first up the ` +
+      `emulator's clock moves 25 days: those ${first.due} keys are due, the others not. Ours next ` +
+      `to the floor (a provider that answers without a request, told which keys are due), each ` +
+      `scenario a fresh host, the floor right before ours. Budget: ≤ one key-list read per user ` +
+      `per pass (+ ⌈T/500⌉ users pages), one POST per key made, one DELETE per key retired ` +
+      `(keepPrevious: none on a first rotation).`,
+    "",
+    "| scenario | requests by route | reads / budget | POST / expected | DELETE / expected | changes / expected | 429s | failed | ours (s) | floor (s) | ours ÷ floor |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of results.filter((x) => x.provider === "ours")) {
+    const c = floor.find((x) => x.scenario === r.scenario);
+    lines.push(
+      `| ${KEY_SCENARIO_TITLES[r.scenario]} | ${routeList(r.requests)} | ` +
+        `${getsOf(r.requests)} / ${keyReadBudget(r)} | ${keyPostsOf(r.requests)} / ${r.expectedPosts} | ` +
+        `${keyDeletesOf(r.requests)} / ${r.expectedDeletes} ${withinKeyBudget(r) ? "✓" : "✗"} | ` +
+        `${r.changes} / ${r.expectedChanges} | ${r.requests.rateLimited} | ${r.failures} | ` +
+        `${seconds(r.wallMs)} | ${c === undefined ? "n/a" : seconds(c.floorWallMs)} | ` +
+        `${c === undefined ? "n/a" : `${c.wallRatio.toFixed(2)}×`} |`,
     );
   }
   lines.push("");

@@ -2,7 +2,7 @@
  * The Markdown table of a run (bench/results/<name>.md), and the progress line per scenario.
  */
 import type { FloorComparison } from "./floor-comparison";
-import { allowlistSection, policySection } from "./report-access";
+import { allowlistSection, keySection, policySection } from "./report-access";
 import {
   MIN_PATCHES_FOR_RATE,
   readBudget,
@@ -201,7 +201,11 @@ export function renderMarkdown(report: BenchReport, chartFile: string | undefine
     }
   }
 
-  lines.push(...allowlistSection(report.allowlists), ...policySection(report.policy));
+  lines.push(
+    ...allowlistSection(report.allowlists),
+    ...policySection(report.policy),
+    ...keySection(report.keys ?? []),
+  );
 
   lines.push("## Targets", "", "| target | status | measured |", "|---|---|---|");
   for (const check of report.targets) {

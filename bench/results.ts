@@ -4,6 +4,7 @@
 import type { AllowlistScenarioResult } from "./allowlist-results";
 import { checkFloorTargets, compareWithFloor, type FloorComparison } from "./floor-comparison";
 import type { RequestTally } from "./measure";
+import type { KeyScenarioResult } from "./key-results";
 import type { PolicyScenarioResult } from "./policy-results";
 import {
   readBudget,
@@ -60,6 +61,8 @@ export interface RunSettings {
   allowlistMaxK: number;
   /** T of the ApiAccessPolicy run; 0 when it was not run. */
   policyUsers: number;
+  /** Users of the UserApiKey run (5 keys each, half of them with one key due); 0 when not run. */
+  keyUsers?: number;
 }
 
 export interface BenchReport {
@@ -85,6 +88,8 @@ export interface BenchReport {
   allowlists: AllowlistScenarioResult[];
   /** One ApiAccessPolicy over policyUsers users. */
   policy: PolicyScenarioResult[];
+  /** UserApiKey: ours and the floor per scenario (absent from runs before it existed). */
+  keys?: KeyScenarioResult[];
   targets: TargetCheck[];
 }
 

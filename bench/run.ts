@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
 import { DEFAULT_MAX_RPS } from "../provider/engine/settings";
-import { policyShim, providerShim } from "../sdk/provider-shim";
+import { keyShim, policyShim, providerShim } from "../sdk/provider-shim";
 import { serializeProvider } from "../tests/support/provider-host";
 import { checkAllowlistTargets, type AllowlistScenarioResult } from "./allowlist-results";
 import { runAllowlistFleet } from "./allowlist-scenarios";
@@ -17,12 +17,15 @@ import { runCli } from "./cli-run";
 import { findProjectRoot } from "../scripts/project-root";
 import { prepareHostDirectory } from "./fleet";
 import { compareWithFloor, comparisonLine, RSS_TARGET, RSS_TARGET_K } from "./floor-comparison";
+import { FloorUserApiKeyProvider } from "./floor-key-provider";
 import { FloorUserApiAccessProvider } from "./floor-provider";
+import { checkKeyTargets, type KeyScenarioResult } from "./key-results";
+import { runKeys } from "./key-scenarios";
 import { NaiveUserApiAccessProvider } from "./naive-provider";
 import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options";
 import { checkPolicyTargets, type PolicyScenarioResult } from "./policy-results";
 import { runPolicy } from "./policy-scenarios";
-import { allowlistLine, policyLine } from "./report-access";
+import { allowlistLine, keyLine, policyLine } from "./report-access";
 import { renderMarkdown, scenarioLine } from "./report-markdown";
 import { renderWallTimeChart } from "./report-svg";
 import {
@@ -39,6 +42,8 @@ import { runFleet } from "./scenarios";
 /** T = 2k: the account holds twice the users the program declares. */
 const USERS_PER_RESOURCE = 2;
 const CLI_K = 100;
+/** The UserApiKey run: 5 keys per user (20 users make k = 100). */
+const KEYS_PER_USER = 5;
 
 async function main(): Promise<void> {
   const root = findProjectRoot(__dirname);
@@ -68,6 +73,7 @@ async function main(): Promise<void> {
     naiveMaxK: options.naiveMaxK,
     allowlistMaxK: options.allowlistMaxK,
     policyUsers: options.policyUsers,
+    keyUsers: options.keyUsers,
   };
   const providerTexts: Record<ProviderKind, string> = {
     ours: await serializeProvider(providerShim),
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   const allowlists: AllowlistScenarioResult[] = [];
   let policy: PolicyScenarioResult[] = [];
+  let keys: KeyScenarioResult[] = [];
   let cli: CliRun | undefined;
   try {
     for (const k of options.ks) {
@@ -133,6 +140,21 @@ async function main(): Promise<void> {
         onScenario: (result) => console.error(policyLine(result)),
       });
     }
+    if (options.keyUsers > 0) {
+      keys = await runKeys({
+        emulator,
+        hostDirectory: hostDirectory.path,
+        providerTexts: {
+          ours: await serializeProvider(keyShim),
+          floor: await serializeProvider(new FloorUserApiKeyProvider()),
+        },
+        users: options.keyUsers,
+        keysPerUser: KEYS_PER_USER,
+        due: Math.floor(options.keyUsers / 2),
+        parallel: options.parallel,
+        onScenario: (result, sofar) => console.error(keyLine(result, sofar)),
+      });
+    }
     if (options.cli) {
       cli = await runCli({
         root,
@@ -163,10 +185,12 @@ async function main(): Promise<void> {
     ...(cli === undefined ? {} : { cli }),
     allowlists,
     policy,
+    keys,
     targets: [
       ...withMemoryRun(checkTargets(results, settings, cli), options),
       ...checkAllowlistTargets(allowlists),
       ...checkPolicyTargets(policy),
+      ...checkKeyTargets(keys),
     ],
   };
   await writeReport(report, options);
