@@ -25,7 +25,8 @@ export class FloorUserApiKeyProvider implements dynamic.ResourceProvider {
   }
 
   check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const { __preview: _preview, ...inputs } = news;
+    const inputs = { ...news };
+    delete inputs["__preview"];
     return Promise.resolve({ inputs });
   }
 
