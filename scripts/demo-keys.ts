@@ -5,11 +5,11 @@
  * which retires it; destroy, which deletes only the keys it made. Run as a project of its own,
  * like the second part (see scripts/demo-policy.ts).
  */
-import { mkdir, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { EmulatedApiKey, RunningEmulator } from "../emulator";
 import { CI_BOT } from "./demo-account";
 import { DemoStepFailed, say, step } from "./demo-narration";
+import { writeDemoProject } from "./demo-project";
 import type { LocalPulumi } from "./pulumi-cli";
 import { PulumiStack } from "./pulumi-stack";
 
@@ -49,7 +49,12 @@ export async function runKeysDemo(
   };
 
   say("", "Part three: keys as code (UserApiKey, examples/key-rotation/index.ts).");
-  const projectDir = await writeProject(root, path.join(pulumi.rootDir, "key-rotation"));
+  const projectDir = await writeDemoProject(root, path.join(pulumi.rootDir, "key-rotation"), {
+    name: "vultr-key-rotation-demo",
+    description:
+      "The third part of `npm run demo` (examples/key-rotation), against the built-in emulator.",
+    program: PROGRAM,
+  });
   const stack = await PulumiStack.init(pulumi, { name: "keys", projectDir });
   await stack.setConfig("vultr:apiKey", emulator.ownerKey, { secret: true });
   await stack.setConfig("vultr:apiEndpoint", emulator.baseUrl);
@@ -102,25 +107,4 @@ export async function runKeysDemo(
   await showKeys(0);
   say(`    The bot's own keys are untouched: ${emulator.listApiKeys(ciBotId).length} left.`);
   emulator.setClockOffset(0);
-}
-
-/** A project for examples/key-rotation in `projectDir`, outside the clone. */
-async function writeProject(root: string, projectDir: string): Promise<string> {
-  await mkdir(projectDir);
-  const main = path.relative(projectDir, path.join(root, PROGRAM));
-  await writeFile(
-    path.join(projectDir, "Pulumi.yaml"),
-    [
-      "name: vultr-key-rotation-demo",
-      "description: The third part of `npm run demo` (examples/key-rotation), against the built-in emulator.",
-      "runtime:",
-      "  name: nodejs",
-      "  options:",
-      "    typescript: true",
-      `main: ${JSON.stringify(main)}`,
-      "",
-    ].join("\n"),
-  );
-  await symlink(path.join(root, "node_modules"), path.join(projectDir, "node_modules"), "dir");
-  return projectDir;
 }

@@ -6,11 +6,11 @@
  * file (a directory would make Node run the clone's package `main` instead), and a node_modules
  * link to the clone's, where the language host finds @pulumi/pulumi.
  */
-import { mkdir, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { EmulatedUser, RunningEmulator } from "../emulator";
 import { ALICE, CI_BOT, DEPLOY, OPS_LEAD } from "./demo-account";
 import { DemoStepFailed, say, step } from "./demo-narration";
+import { writeDemoProject } from "./demo-project";
 import type { LocalPulumi } from "./pulumi-cli";
 import { PulumiStack } from "./pulumi-stack";
 
@@ -83,7 +83,12 @@ export async function runPolicyDemo(
     "",
     "Part two: only these users may use the API (ApiAccessPolicy, examples/exclusive/index.ts).",
   );
-  const projectDir = await writeProject(root, path.join(pulumi.rootDir, "exclusive"));
+  const projectDir = await writeDemoProject(root, path.join(pulumi.rootDir, "exclusive"), {
+    name: "vultr-api-access-policy-demo",
+    description:
+      "The second part of `npm run demo` (examples/exclusive), against the built-in emulator.",
+    program: PROGRAM,
+  });
   const stack = await PulumiStack.init(pulumi, { name: "policy", projectDir });
   await stack.setConfig("vultr:apiKey", emulator.ownerKey, { secret: true });
   await stack.setConfig("vultr:apiEndpoint", emulator.baseUrl);
@@ -179,25 +184,4 @@ export async function runPolicyDemo(
     );
   }
   showAccount(enforced);
-}
-
-/** A project for examples/exclusive in `projectDir`, outside the clone. */
-async function writeProject(root: string, projectDir: string): Promise<string> {
-  await mkdir(projectDir);
-  const main = path.relative(projectDir, path.join(root, PROGRAM));
-  await writeFile(
-    path.join(projectDir, "Pulumi.yaml"),
-    [
-      "name: vultr-api-access-policy-demo",
-      "description: The second part of `npm run demo` (examples/exclusive), against the built-in emulator.",
-      "runtime:",
-      "  name: nodejs",
-      "  options:",
-      "    typescript: true",
-      `main: ${JSON.stringify(main)}`,
-      "",
-    ].join("\n"),
-  );
-  await symlink(path.join(root, "node_modules"), path.join(projectDir, "node_modules"), "dir");
-  return projectDir;
 }
