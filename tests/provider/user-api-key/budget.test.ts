@@ -4,6 +4,7 @@
  * no DELETE on a first rotation with keepPrevious; wall time printed. One host per pass, as the engine starts one
  * per command; the steps run 8 at a time, as the engine runs them in parallel.
  */
+import { StepPool } from "../../../bench/engine";
 import type { EmulatedUser } from "../../../emulator";
 import type { ProviderHost } from "../../support/provider-host";
 import { ProviderFixture, type Props } from "../../support/lab";
@@ -13,12 +14,11 @@ const USERS = 20;
 const PER_USER = 5;
 const DUE = 10;
 
+/** Runs `run` over the items `width` at a time, as the engine runs steps (bench/engine.ts). */
 async function inParallel<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await run(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: width }, worker));
+  const pool = new StepPool(width);
+  for (const item of items) pool.run(() => run(item));
+  await pool.drain();
 }
 
 describe(`UserApiKey budget: ${USERS * PER_USER} keys, ${DUE} due`, () => {

@@ -6,57 +6,20 @@
  */
 import type { EmulatedUser } from "../../../emulator";
 import { ProviderHostError } from "../../support/provider-host";
-import { hostEnv, ProviderFixture, type Props } from "../../support/lab";
-import { DAY_S, KeyDriver, keyRequests, keyUrn, type KeyState } from "./key-host";
+import { hostEnv, type ProviderFixture } from "../../support/lab";
+import { DAY_S, KeyDriver, keyRequests, keyUrn, useKeySuite } from "./key-host";
 
 describe("UserApiKey faults in the real host", () => {
+  const suite = useKeySuite({ email: "ci@example.com", name: "CI Bot", acls: ["manage_users"] });
+  const { declaration, created } = suite;
   let fixture: ProviderFixture;
   let keys: KeyDriver;
   let ci: EmulatedUser;
-  const clearKeys: string[] = [];
-
-  const declaration = (extra: Props = {}): Props => ({
-    userId: ci.id,
-    name: "ci",
-    lifetimeDays: 90,
-    ...extra,
+  beforeEach(() => {
+    ({ fixture, keys, ci } = suite);
   });
   const named = (name: string) =>
     fixture.emulator.listApiKeys(ci.id).filter((key) => key.name === name);
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-    keys = await KeyDriver.start(fixture);
-  });
-
-  beforeEach(() => {
-    fixture.emulator.reset();
-    fixture.emulator.setClockOffset(0);
-    fixture.emulator.setBehaviour({ createKeyAnswer: "key" });
-    [ci] = fixture.emulator.seedUsers([
-      { email: "ci@example.com", name: "CI Bot", acls: ["manage_users"] },
-    ]) as [EmulatedUser];
-  });
-
-  afterEach(async () => {
-    for (const key of fixture.emulator.listApiKeys(ci.id)) clearKeys.push(key.api_key);
-    fixture.emulator.clearFaults();
-    await fixture.closeHosts();
-  });
-
-  afterAll(async () => {
-    const shown = fixture.everythingShown().replace(/"apiKey":"[^"]*"/g, '"apiKey":"<secret>"');
-    for (const key of clearKeys) expect(shown).not.toContain(key);
-    await fixture?.close();
-  });
-
-  async function created(): Promise<KeyState> {
-    const host = await fixture.startHost();
-    const state = await keys.create(host, "ci-key", declaration());
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return state;
-  }
 
   async function failure(call: Promise<unknown>): Promise<ProviderHostError> {
     const error = await call.then(

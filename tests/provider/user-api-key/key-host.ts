@@ -4,7 +4,8 @@
  */
 import { keyShim } from "../../../sdk/provider-shim";
 import { PROVIDER_KEY, serializeProvider, type ProviderHost } from "../../support/provider-host";
-import { PROJECT, type ProviderFixture, type Props } from "../../support/lab";
+import type { EmulatedUser, SeedUser } from "../../../emulator";
+import { PROJECT, ProviderFixture, type Props } from "../../support/lab";
 
 export const KEY_TYPE = "pulumi-nodejs:dynamic/vultr:UserApiKey";
 export const DAY_S = 86_400;
@@ -71,4 +72,80 @@ export function keyRequests(fixture: ProviderFixture): { list: number; post: num
     post: count("POST /users/:id/apikeys"),
     del: count("DELETE /users/:id/apikeys/:apikey_id"),
   };
+}
+
+export interface KeySuite {
+  readonly fixture: ProviderFixture;
+  readonly keys: KeyDriver;
+  /** The user this suite's keys belong to, seeded afresh before each test. */
+  readonly ci: EmulatedUser;
+  /** The suite's UserApiKey inputs: key "ci" of the user, 90 days, and `extra`. */
+  declaration: (extra?: Props) => Props;
+  /** A first `up` of resource "ci-key" in its own host; the request log cleared after it. */
+  created: (extra?: Props) => Promise<KeyState>;
+}
+
+/**
+ * The preamble of the UserApiKey host suites: one emulator and host fixture for the suite; before
+ * each test a fresh account holding `user` (the clock back at Vultr's now, the key in the create
+ * answer); after each, the hosts closed and faults cleared; after all, no clear key the emulator
+ * ever held in anything the suite showed (outputs carry it only as `apiKey`).
+ */
+export function useKeySuite(user: SeedUser): KeySuite {
+  let fixture: ProviderFixture | undefined;
+  let keys: KeyDriver | undefined;
+  let ci: EmulatedUser | undefined;
+  const clearKeys: string[] = [];
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the key suite's ${what} is not ready`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    fixture = await ProviderFixture.start();
+    keys = await KeyDriver.start(fixture);
+  });
+
+  beforeEach(() => {
+    const { emulator } = need(fixture, "fixture");
+    emulator.reset();
+    emulator.setClockOffset(0);
+    emulator.setBehaviour({ createKeyAnswer: "key" });
+    [ci] = emulator.seedUsers([user]);
+  });
+
+  afterEach(async () => {
+    const { emulator } = need(fixture, "fixture");
+    for (const key of emulator.listApiKeys(need(ci, "user").id)) clearKeys.push(key.api_key);
+    emulator.clearFaults();
+    await need(fixture, "fixture").closeHosts();
+  });
+
+  afterAll(async () => {
+    if (fixture === undefined) return;
+    const shown = fixture.everythingShown().replace(/"apiKey":"[^"]*"/g, '"apiKey":"<secret>"');
+    for (const key of clearKeys) expect(shown).not.toContain(key);
+    await fixture.close();
+  });
+
+  const suite: KeySuite = {
+    get fixture() {
+      return need(fixture, "fixture");
+    },
+    get keys() {
+      return need(keys, "key driver");
+    },
+    get ci() {
+      return need(ci, "user");
+    },
+    declaration: (extra = {}) => ({ userId: suite.ci.id, name: "ci", lifetimeDays: 90, ...extra }),
+    created: async (extra = {}) => {
+      const host = await suite.fixture.startHost();
+      const state = await suite.keys.create(host, "ci-key", suite.declaration(extra));
+      await suite.fixture.closeHosts();
+      suite.fixture.emulator.clearRequestLog();
+      return state;
+    },
+  };
+  return suite;
 }

@@ -6,58 +6,21 @@
  */
 import type { EmulatedUser } from "../../../emulator";
 import { UNKNOWN } from "../../support/provider-host";
-import { ProviderFixture, type Props } from "../../support/lab";
-import { DAY_S, KeyDriver, keyRequests, keyUrn, type KeyState } from "./key-host";
+import type { ProviderFixture } from "../../support/lab";
+import { DAY_S, KeyDriver, keyRequests, keyUrn, useKeySuite } from "./key-host";
 
 describe("UserApiKey in the real host", () => {
+  const suite = useKeySuite({ email: "ci@example.com", name: "CI Bot" });
+  const { declaration, created } = suite;
   let fixture: ProviderFixture;
   let keys: KeyDriver;
   let ci: EmulatedUser;
-  const clearKeys: string[] = [];
-
-  const declaration = (extra: Props = {}): Props => ({
-    userId: ci.id,
-    name: "ci",
-    lifetimeDays: 90,
-    ...extra,
+  beforeEach(() => {
+    ({ fixture, keys, ci } = suite);
   });
   const liveIds = () => fixture.emulator.listApiKeys(ci.id).map((key) => key.id);
   const clearOf = (id: unknown) =>
     fixture.emulator.listApiKeys(ci.id).find((key) => key.id === id)?.api_key;
-
-  beforeAll(async () => {
-    fixture = await ProviderFixture.start();
-    keys = await KeyDriver.start(fixture);
-  });
-
-  beforeEach(() => {
-    fixture.emulator.reset();
-    fixture.emulator.setClockOffset(0);
-    fixture.emulator.setBehaviour({ createKeyAnswer: "key" });
-    [ci] = fixture.emulator.seedUsers([{ email: "ci@example.com", name: "CI Bot" }]) as [
-      EmulatedUser,
-    ];
-  });
-
-  afterEach(async () => {
-    for (const key of fixture.emulator.listApiKeys(ci.id)) clearKeys.push(key.api_key);
-    await fixture.closeHosts();
-  });
-
-  afterAll(async () => {
-    // No clear key in anything a person could see: outputs carry it only as `apiKey`.
-    const shown = fixture.everythingShown().replace(/"apiKey":"[^"]*"/g, '"apiKey":"<secret>"');
-    for (const key of clearKeys) expect(shown).not.toContain(key);
-    await fixture?.close();
-  });
-
-  async function created(extra: Props = {}): Promise<KeyState> {
-    const host = await fixture.startHost();
-    const state = await keys.create(host, "ci-key", declaration(extra));
-    await fixture.closeHosts();
-    fixture.emulator.clearRequestLog();
-    return state;
-  }
 
   it("creates a key that expires lifetimeDays after Vultr's now: one list, one POST", async () => {
     const host = await fixture.startHost();
