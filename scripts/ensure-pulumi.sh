@@ -9,7 +9,7 @@
 # Progress goes to stderr. The last line of stdout is the absolute path of the pulumi executable;
 # pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it, and so do the YAML and
 # Python language hosts (pulumi-language-yaml, pulumi-language-python with its
-# pulumi-language-python-exec shim), so one PATH entry serves programs in every language we test. A build prints one
+# pulumi-language-python-exec shim) and the Go one (pulumi-language-go), so one PATH entry serves programs in every language we test. A build prints one
 # line per phase with the time since it started, and while a phase runs at most one line every
 # PROGRESS_EVERY seconds; the Go tool's own output (hundreds of lines of module downloads) goes
 # to ${cache_dir}/build.log, whose path is printed, and whose tail is shown only when the build
@@ -42,6 +42,11 @@ YAML_HOST_VERSION="1.25.0"
 # it (or on PATH) and be executable. Python comes from PATH (python3), from PULUMI_PYTHON_CMD, or
 # from the virtualenv the project names in Pulumi.yaml.
 PYTHON_HOST_SDK_VERSION="${LANGUAGE_HOST_SDK_VERSION}"
+# The Go language host: its own untagged module since v3.67 (github.com/pulumi/pulumi/sdk/go/
+# pulumi-language-go/v3), which the proxy refuses (403) at every version; the last copy inside
+# sdk/v3 is v3.66.0. It builds the program with the Go on PATH, against the sdk/v3 the program's
+# own go.mod requires.
+GO_HOST_SDK_VERSION="3.66.0"
 
 # Seconds between two progress lines while one phase runs (the issue allows one every 15 s).
 PROGRESS_EVERY=30
@@ -83,7 +88,7 @@ install_resource_plugin() {
 # Every executable a complete cache holds. A cache from before the YAML and Python hosts has only
 # the first two; then only the missing ones are built.
 CACHED_BINARIES=(pulumi pulumi-language-nodejs pulumi-language-yaml pulumi-language-python
-  pulumi-language-python-exec)
+  pulumi-language-python-exec pulumi-language-go)
 
 have_cli_build() {
   [ -x "${bin_dir}/pulumi" ] && [ -x "${bin_dir}/pulumi-language-nodejs" ]
@@ -258,6 +263,12 @@ if [ ! -x "${bin_dir}/pulumi-language-python" ] || [ ! -x "${bin_dir}/pulumi-lan
     pulumi-language-python "the Python language host's"
   install_python_exec
   built+=(pulumi-language-python pulumi-language-python-exec)
+fi
+if [ ! -x "${bin_dir}/pulumi-language-go" ]; then
+  build "${work}/pulumi-language-go" \
+    "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go@v${GO_HOST_SDK_VERSION}" \
+    pulumi-language-go "the Go language host's"
+  built+=(pulumi-language-go)
 fi
 
 # The CLI last: its presence (with the language hosts) marks a complete build.

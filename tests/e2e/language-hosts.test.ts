@@ -1,7 +1,9 @@
 /**
  * The YAML and Python language hosts that scripts/ensure-pulumi.sh builds next to the CLI each run
  * a program through the real CLI on a file:// backend: stack config in, a stack output out.
- * Python programs run on the `pulumi` package from PyPI in a cached virtualenv.
+ * Python programs run on the `pulumi` package from PyPI in a cached virtualenv; Go programs on
+ * github.com/pulumi/pulumi/sdk/v3 from the Go module proxy, built by the Go host with the Go on
+ * PATH (GOFLAGS=-mod=mod writes go.sum).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -31,6 +33,27 @@ import pulumi
 who = pulumi.Config().require("who")
 pulumi.export("greeting", f"hello {who} from python")
 pulumi.export("pulumiVersion", version("pulumi"))
+`;
+
+const GO_PROGRAM = `package main
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		who, _ := ctx.GetConfig("hello-go:who")
+		ctx.Export("greeting", pulumi.Sprintf("hello %s from go", who))
+		return nil
+	})
+}
+`;
+
+// The SDK version the CLI was built from: already in the module cache of a machine that built it.
+const GO_MOD = `module hello-go
+
+go 1.25
+
+require github.com/pulumi/pulumi/sdk/v3 v3.274.1
 `;
 
 async function writeProject(
@@ -84,6 +107,20 @@ describeWithPulumiCli("language hosts built next to the CLI", (cli) => {
       greeting: "hello bob from python",
       pulumiVersion: PYTHON_PULUMI_VERSION,
     });
+    await stack.run(["destroy", "--yes"], { show: false, env });
+  });
+
+  it("pulumi-language-go runs a Go program", async () => {
+    const projectDir = await writeProject(pulumi.rootDir, "go", {
+      "Pulumi.yaml": "name: hello-go\nruntime: go\n",
+      "main.go": GO_PROGRAM,
+      "go.mod": GO_MOD,
+    });
+    const env = { GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+    const stack = await PulumiStack.init(pulumi, { name: "e2e", projectDir });
+    await stack.setConfig("who", "carol");
+    await stack.run(["up", "--yes"], { show: false, env });
+    expect(await outputs(stack)).toEqual({ greeting: "hello carol from go" });
     await stack.run(["destroy", "--yes"], { show: false, env });
   });
 });
