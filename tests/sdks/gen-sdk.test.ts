@@ -2,7 +2,8 @@
  * The SDK generator (npm run build:sdks → scripts/build-sdks.sh → tools/gen-sdk, tools/gen-sdk-dotnet)
  * on the fixture schema tests/fixtures/gen-sdk/schema.json: the four SDKs appear, two runs give
  * the same bytes, and the Go SDK compiles in a program that uses it (`go build`, a replace to
- * the generated module). Real Go toolchain, real pkg/v3 code generators.
+ * the generated module), and the Python SDK installs with pip and imports on the PyPI `pulumi`.
+ * Real Go toolchain, real pkg/v3 code generators.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { findProjectRoot } from "../../scripts/project-root";
+import { ensurePythonVenv } from "../support/python-venv";
 import { treeDifferences, treeFiles } from "./tree-compare";
 
 const run = promisify(execFile);
@@ -90,6 +92,23 @@ describe("npm run build:sdks on the fixture schema", () => {
     const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", CGO_ENABLED: "0" };
     await run("go", ["mod", "tidy"], { cwd: program, env });
     await run("go", ["build", "-o", path.join(work, "program.bin"), "."], { cwd: program, env });
+  });
+
+  it("writes a Python SDK that pip installs and Python imports", async () => {
+    const venv = ensurePythonVenv();
+    if (!venv.found) throw new Error(`no Python virtualenv with pulumi: ${venv.reason}`);
+    const target = path.join(work, "site");
+    // Into a folder of its own, so the cached venv stays as made.
+    await run(venv.python, [
+      ...["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"],
+      ...["--target", target, path.join(work, "a", "python")],
+    ]);
+    const imported = await run(
+      venv.python,
+      ["-c", "import pulumi_vultraccess as v; print(v.UserApiAccess.__name__, v.Provider.__name__)"],
+      { env: { ...process.env, PYTHONPATH: target } },
+    );
+    expect(imported.stdout.trim()).toBe("UserApiAccess Provider");
   });
 });
 
