@@ -69,6 +69,9 @@ describe("npm run build:sdks on the fixture schema", () => {
   it("writes a Go SDK that compiles in a program using it", async () => {
     const goMod = await readFile(path.join(work, "a", "go", "go.mod"), "utf8");
     const modulePath = /^module (\S+)$/m.exec(goMod)?.[1];
+    // The SDK the CLI was built from (the generator's own v3.269.0 needs a module the proxy
+    // here refuses; tools/gen-sdk replaces it).
+    expect(goMod).toContain("require github.com/pulumi/pulumi/sdk/v3 v3.274.1");
     expect(modulePath).toBeDefined();
     const program = path.join(work, "program");
     await run("mkdir", ["-p", program]);
@@ -80,9 +83,6 @@ describe("npm run build:sdks on the fixture schema", () => {
         "go 1.25",
         "",
         `require ${modulePath} v0.0.0`,
-        // The generated go.mod asks for sdk/v3 v3.269.0, whose pulumi-cloud-sdk the proxy here
-        // refuses; the one the CLI was built from is served (and in the module cache).
-        "require github.com/pulumi/pulumi/sdk/v3 v3.274.1",
         "",
         `replace ${modulePath} => ${path.join(work, "a", "go")}`,
         "",

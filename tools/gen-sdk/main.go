@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 
 	"github.com/blang/semver"
@@ -22,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"golang.org/x/mod/modfile"
 )
 
 // The name the generators put in the "do not edit" header of every file.
@@ -35,8 +37,45 @@ var generators = map[string]func(*schema.Package) (map[string][]byte, error){
 		return python.GeneratePackage(tool, pkg, nil, noLoader{})
 	},
 	"go": func(pkg *schema.Package) (map[string][]byte, error) {
-		return gogen.GeneratePackage(tool, pkg, nil)
+		files, err := gogen.GeneratePackage(tool, pkg, nil)
+		if err != nil {
+			return nil, err
+		}
+		return files, requireOurGoSDK(files)
 	},
+}
+
+// requireOurGoSDK makes the generated go.mod require the github.com/pulumi/pulumi/sdk/v3 this
+// generator is built with (v3.274.1, the CLI's) instead of the generator's fixed v3.269.0, whose
+// github.com/pulumi/pulumi-cloud-sdk the Go module proxy of our machines refuses.
+func requireOurGoSDK(files map[string][]byte) error {
+	raw, ok := files["go.mod"]
+	if !ok {
+		return nil
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return fmt.Errorf("gen-sdk was built without module information")
+	}
+	const sdk = "github.com/pulumi/pulumi/sdk/v3"
+	version := ""
+	for _, dep := range info.Deps {
+		if dep.Path == sdk {
+			version = dep.Version
+		}
+	}
+	if version == "" {
+		return fmt.Errorf("gen-sdk was built without %s", sdk)
+	}
+	gomod, err := modfile.Parse("go.mod", raw, nil)
+	if err != nil {
+		return err
+	}
+	if err := gomod.AddRequire(sdk, version); err != nil {
+		return err
+	}
+	files["go.mod"], err = gomod.Format()
+	return err
 }
 
 // noLoader refuses to load other packages: our schema references none.
