@@ -7,7 +7,9 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-vultr-user-access/<version>/bin
 #
 # Progress goes to stderr. The last line of stdout is the absolute path of the pulumi executable;
-# pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it. A build prints one
+# pulumi-language-nodejs and pulumi-resource-pulumi-nodejs stand next to it, and so do the YAML and
+# Python language hosts (pulumi-language-yaml, pulumi-language-python with its
+# pulumi-language-python-exec shim) and the Go one (pulumi-language-go), so one PATH entry serves programs in every language we test. A build prints one
 # line per phase with the time since it started, and while a phase runs at most one line every
 # PROGRESS_EVERY seconds; the Go tool's own output (hundreds of lines of module downloads) goes
 # to ${cache_dir}/build.log, whose path is printed, and whose tail is shown only when the build
@@ -30,6 +32,21 @@ PULUMI_VERSION="3.274.1"
 # Not supported by this older host: the `runtime.options` of Pulumi.yaml, and program-side
 # stack transforms / resource hooks (the project uses neither).
 LANGUAGE_HOST_SDK_VERSION="3.68.0"
+
+# The YAML language host: its own tagged module, served by the proxy. It requires an older
+# github.com/pulumi/pulumi/pkg/v3 than the CLI, so it gets its own wrapper module too.
+YAML_HOST_VERSION="1.25.0"
+# The Python language host is, like the Node one, a package of github.com/pulumi/pulumi/sdk/v3 up
+# to v3.79.0; we take it from the same release as the Node host. It runs programs through the
+# pulumi-language-python-exec script shipped next to it in that module, which must stand next to
+# it (or on PATH) and be executable. Python comes from PATH (python3), from PULUMI_PYTHON_CMD, or
+# from the virtualenv the project names in Pulumi.yaml.
+PYTHON_HOST_SDK_VERSION="${LANGUAGE_HOST_SDK_VERSION}"
+# The Go language host: its own untagged module since v3.67 (github.com/pulumi/pulumi/sdk/go/
+# pulumi-language-go/v3), which the proxy refuses (403) at every version; the last copy inside
+# sdk/v3 is v3.66.0. It builds the program with the Go on PATH, against the sdk/v3 the program's
+# own go.mod requires.
+GO_HOST_SDK_VERSION="3.66.0"
 
 # Seconds between two progress lines while one phase runs (the issue allows one every 15 s).
 PROGRESS_EVERY=30
@@ -68,8 +85,20 @@ install_resource_plugin() {
   log "installed ${dest} (from ${src})"
 }
 
-have_cached_build() {
+# Every executable a complete cache holds. A cache from before the YAML and Python hosts has only
+# the first two; then only the missing ones are built.
+CACHED_BINARIES=(pulumi pulumi-language-nodejs pulumi-language-yaml pulumi-language-python
+  pulumi-language-python-exec pulumi-language-go)
+
+have_cli_build() {
   [ -x "${bin_dir}/pulumi" ] && [ -x "${bin_dir}/pulumi-language-nodejs" ]
+}
+
+have_cached_build() {
+  local name
+  for name in "${CACHED_BINARIES[@]}"; do
+    [ -x "${bin_dir}/${name}" ] || return 1
+  done
 }
 
 use_cached_build() {
@@ -79,7 +108,8 @@ use_cached_build() {
   exit 0
 }
 
-# 1. An installed Pulumi (official installer, package manager, ...) wins. If what is on PATH is our
+# 1. An installed Pulumi (official installer, package manager, ...) wins (it brings its own
+#    language hosts). If what is on PATH is our
 #    own cache (the caller put it there), go through the cache path so the plugin copy stays fresh.
 if command -v pulumi >/dev/null 2>&1 && command -v pulumi-language-nodejs >/dev/null 2>&1; then
   found="$(command -v pulumi)"
@@ -195,22 +225,59 @@ build() {
     build_failed "compiling ${out}"
 }
 
+# The Python host's exec shim, a file of the module cache (read-only there): copied next to it.
+install_python_exec() {
+  local src
+  src="$(cd "${work}/pulumi-language-python" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
+  cp "$src" "${bin_dir}/pulumi-language-python-exec.tmp.$$"
+  chmod 755 "${bin_dir}/pulumi-language-python-exec.tmp.$$"
+}
+
 log "building pulumi v${PULUMI_VERSION} from Go modules (the first time takes several minutes);"
 log "the Go output goes to ${build_log}"
-build "${work}/pulumi-cli" "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v${PULUMI_VERSION}" \
-  pulumi "the CLI's"
-build "${work}/pulumi-language-nodejs" \
-  "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v${LANGUAGE_HOST_SDK_VERSION}" \
-  pulumi-language-nodejs "the Node language host's"
-
-built_version="$("${bin_dir}/pulumi.tmp.$$" version)"
-if [ "$built_version" != "v${PULUMI_VERSION}" ]; then
-  log "the built CLI reports version '${built_version}', expected v${PULUMI_VERSION}"
-  exit 1
+built=()
+if have_cli_build; then
+  log "pulumi and pulumi-language-nodejs are cached; building only the missing language hosts"
+else
+  build "${work}/pulumi-cli" "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v${PULUMI_VERSION}" \
+    pulumi "the CLI's"
+  build "${work}/pulumi-language-nodejs" \
+    "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs@v${LANGUAGE_HOST_SDK_VERSION}" \
+    pulumi-language-nodejs "the Node language host's"
+  built_version="$("${bin_dir}/pulumi.tmp.$$" version)"
+  if [ "$built_version" != "v${PULUMI_VERSION}" ]; then
+    log "the built CLI reports version '${built_version}', expected v${PULUMI_VERSION}"
+    exit 1
+  fi
+  built+=(pulumi-language-nodejs)
 fi
-# The CLI last: its presence (with the language host) marks a complete build.
-mv -f "${bin_dir}/pulumi-language-nodejs.tmp.$$" "${bin_dir}/pulumi-language-nodejs"
-mv -f "${bin_dir}/pulumi.tmp.$$" "${bin_dir}/pulumi"
+if [ ! -x "${bin_dir}/pulumi-language-yaml" ]; then
+  build "${work}/pulumi-language-yaml" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v${YAML_HOST_VERSION}" \
+    pulumi-language-yaml "the YAML language host's"
+  built+=(pulumi-language-yaml)
+fi
+if [ ! -x "${bin_dir}/pulumi-language-python" ] || [ ! -x "${bin_dir}/pulumi-language-python-exec" ]; then
+  build "${work}/pulumi-language-python" \
+    "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python@v${PYTHON_HOST_SDK_VERSION}" \
+    pulumi-language-python "the Python language host's"
+  install_python_exec
+  built+=(pulumi-language-python pulumi-language-python-exec)
+fi
+if [ ! -x "${bin_dir}/pulumi-language-go" ]; then
+  build "${work}/pulumi-language-go" \
+    "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go@v${GO_HOST_SDK_VERSION}" \
+    pulumi-language-go "the Go language host's"
+  built+=(pulumi-language-go)
+fi
+
+# The CLI last: its presence (with the language hosts) marks a complete build.
+for name in "${built[@]}"; do
+  mv -f "${bin_dir}/${name}.tmp.$$" "${bin_dir}/${name}"
+done
+if [ -e "${bin_dir}/pulumi.tmp.$$" ]; then
+  mv -f "${bin_dir}/pulumi.tmp.$$" "${bin_dir}/pulumi"
+fi
 install_resource_plugin "$bin_dir" || true
-log "built pulumi ${built_version} in $(elapsed): ${bin_dir}"
+log "built ${built[*]}${built_version:+ and pulumi ${built_version}} in $(elapsed): ${bin_dir}"
 echo "${bin_dir}/pulumi"
